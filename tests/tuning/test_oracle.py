@@ -1,0 +1,78 @@
+"""Resume logic of ``PlanOracle`` with no training: trials are ended by hand."""
+
+from __future__ import annotations
+
+import json
+
+import keras_tuner
+
+from tunekit.hypermodels import get_family
+from tunekit.tuning.oracle import PlanOracle
+from tunekit.tuning.plan import one_factor_plan, values_key
+
+MLP = get_family("mlp")
+PLAN = one_factor_plan(MLP.resolve_spaces("dropout"), MLP.reference)
+OBJECTIVE = keras_tuner.Objective("val_accuracy", "max")
+
+
+def _oracle(tmp_path):
+    oracle = PlanOracle(PLAN, OBJECTIVE)
+    oracle.verbose = 0
+    oracle._set_project_dir(str(tmp_path), "study")
+    return oracle
+
+
+def _finish(oracle, trial):
+    oracle.update_trial(trial.trial_id, {"val_accuracy": 0.5})
+    trial.status = "COMPLETED"
+    oracle.end_trial(trial)
+
+
+def _run_all(oracle):
+    keys = []
+    while True:
+        trial = oracle.create_trial("tuner0")
+        if trial.status == "STOPPED":
+            return keys
+        keys.append(values_key(trial.hyperparameters.values))
+        _finish(oracle, trial)
+
+
+def test_each_variant_once_in_plan_order(tmp_path):
+    assert _run_all(_oracle(tmp_path)) == [v.key for v in PLAN]
+
+
+def test_trial_killed_while_running_reruns_once_then_the_rest(tmp_path):
+    first = _oracle(tmp_path)
+    _finish(first, first.create_trial("tuner0"))
+    killed = first.create_trial("tuner0")  # the process dies here
+
+    resumed = _oracle(tmp_path)
+    resumed.reload()
+    again = resumed.create_trial("tuner0")
+    assert again.trial_id == killed.trial_id
+    _finish(resumed, again)
+    rest = _run_all(resumed)
+    done = [PLAN[0].key, values_key(again.hyperparameters.values), *rest]
+    assert sorted(done) == sorted(v.key for v in PLAN)
+
+
+def test_running_trial_missing_from_oracle_json_is_rerun(tmp_path):
+    first = _oracle(tmp_path)
+    killed = first.create_trial("tuner0")
+    # A kill between the trial's own file and oracle.json leaves it unlisted.
+    path = tmp_path / "study" / "oracle.json"
+    state = json.loads(path.read_text())
+    state["ongoing_trials"] = {}
+    path.write_text(json.dumps(state))
+
+    resumed = _oracle(tmp_path)
+    resumed.reload()
+    assert resumed.create_trial("tuner0").trial_id == killed.trial_id
+
+
+def test_finished_study_stops_at_once_when_rerun(tmp_path):
+    _run_all(_oracle(tmp_path))
+    resumed = _oracle(tmp_path)
+    resumed.reload()
+    assert resumed.create_trial("tuner0").status == "STOPPED"

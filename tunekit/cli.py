@@ -1,0 +1,168 @@
+"""The ``tunekit`` command: parse options, call the library, show the result.
+
+Heavy imports (keras, tensorflow, matplotlib) happen inside the commands that need
+them, so ``tunekit --help`` and ``tunekit spaces`` answer at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from tunekit import console as show
+from tunekit.config import Checkpoints, DataSpec, StudySpec, TrainSettings
+from tunekit.errors import TunekitError
+from tunekit.hypermodels import FAMILIES, get_family
+
+app = typer.Typer(
+    help="Hyper-parameter studies with Keras: vary one knob at a time around a reference "
+    "model, record every trial, and turn the study into figures and tables.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class FamilyName(str, Enum):
+    """Model families the CLI knows."""
+
+    mlp = "mlp"
+
+
+class DatasetName(str, Enum):
+    """Datasets the CLI knows."""
+
+    fashion_mnist = "fashion_mnist"
+    mnist = "mnist"
+
+
+def friendly(command: F) -> F:
+    """Turn a ``TunekitError`` into a one-line message and exit code 2, no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TunekitError as exc:
+            show.error(err, exc)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            show.error(err, "interrupted; run the same command again to resume.")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _parse_sets(pairs: list[str]) -> tuple[tuple[str, str], ...]:
+    parsed = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise TunekitError(f"--set expects hp=value, got {pair!r} (e.g. --set widths=300-100).")
+        parsed.append((key.strip(), value.strip()))
+    return tuple(parsed)
+
+
+@app.command()
+@friendly
+def study(
+    family: Annotated[FamilyName, typer.Argument(help="Model family to study.")],
+    space: Annotated[
+        str,
+        typer.Option(
+            "--space",
+            "-s",
+            help="Space(s) to vary, comma-separated, or 'all'. `tunekit spaces` lists them.",
+        ),
+    ],
+    dataset: Annotated[DatasetName, typer.Option(help="Dataset to train on.")] = (
+        DatasetName.fashion_mnist
+    ),
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder with the dataset's IDX files, searched before any other."),
+    ] = None,
+    subset: Annotated[
+        int | None, typer.Option(help="Train on the first N training images only (fast runs).")
+    ] = None,
+    permute: Annotated[
+        int | None,
+        typer.Option(help="Shuffle the pixels of every image with this fixed permutation seed."),
+    ] = None,
+    val_size: Annotated[
+        int, typer.Option(help="The last N training images form the validation set.")
+    ] = 5000,
+    epochs: Annotated[int, typer.Option(help="Maximum epochs per training run.")] = 100,
+    patience: Annotated[
+        int, typer.Option(help="Early stopping: epochs without a lower val_loss.")
+    ] = 5,
+    executions: Annotated[
+        int, typer.Option(help="Repeats of every variant, each with its own seed.")
+    ] = 1,
+    seed: Annotated[int, typer.Option(help="Seed of the first execution.")] = 42,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Change the reference: hp=value (repeatable)."),
+    ] = None,
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Folder that holds study directories.")
+    ] = Path("runs"),
+    name: Annotated[
+        str | None, typer.Option(help="Study directory name [default: FAMILY-DATASET].")
+    ] = None,
+    checkpoints: Annotated[
+        Checkpoints, typer.Option(help="Which trained weights to keep.")
+    ] = Checkpoints.ALL,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Discard a study made with other settings.")
+    ] = False,
+) -> None:
+    """Run a one-factor study, or resume it by running the same command again.
+
+    Every other hyper-parameter stays at the reference; the reference is trained
+    once and is the control of every space. Records land in DIR/NAME/trial_*/.
+    """
+    from tunekit.tuning.study import prepare_study, run_study
+
+    spec = StudySpec(
+        family=family.value,
+        spaces=tuple(space.split(",")),
+        data=DataSpec(dataset.value, data_dir, subset, permute, val_size),
+        train=TrainSettings(epochs, patience, executions, seed, checkpoints),
+        reference_overrides=_parse_sets(sets or []),
+    )
+    prepared = prepare_study(spec, directory, name)
+    with show.StudyProgress(out) as progress:
+        result = run_study(prepared, overwrite=overwrite, observer=progress)
+    for problem in result.problems:
+        show.error(err, problem)
+    out.print(f"Study directory: {result.path}  (tunekit report {result.path})")
+
+
+@app.command()
+@friendly
+def spaces(
+    family: Annotated[FamilyName | None, typer.Argument(help="Show one family only.")] = None,
+) -> None:
+    """List every family's named spaces, their values and the reference value."""
+    names = [family.value] if family else list(FAMILIES)
+    for name in names:
+        out.print(show.spaces_table(get_family(name)))
+
+
+def main() -> None:
+    """Entry point of the ``tunekit`` console script."""
+    # TensorFlow's C++ start-up chatter (CUDA probing, CPU features) is not for users.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    app()

@@ -1,0 +1,126 @@
+"""What a model family is: a reference configuration, named spaces and a build function.
+
+A family is plain data plus two functions. Building a model imports keras; reading
+the spaces does not, so ``tunekit spaces`` and ``tunekit --help`` stay fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tunekit.errors import UnknownNameError
+
+HPValue = int | float | str | bool
+
+
+@dataclass(frozen=True)
+class Space:
+    """One named search space: a hyper-parameter and the values a study tries.
+
+    Attributes:
+        name: The name users type, e.g. ``widths``.
+        hp: The hyper-parameter the space varies.
+        values: The values tried, in the order they are reported.
+        description: One line saying what the space changes.
+    """
+
+    name: str
+    hp: str
+    values: tuple[HPValue, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class DataShape:
+    """What a model needs to know about its data to be built."""
+
+    input_shape: tuple[int, ...]
+    num_classes: int
+
+
+@dataclass(frozen=True)
+class Family:
+    """A model family: reference values, named spaces and how to build and fit a model.
+
+    Attributes:
+        name: Family name used on the command line.
+        description: One line for ``tunekit spaces``.
+        reference: The reference value of every hyper-parameter.
+        spaces: Named spaces, in the order ``--space all`` runs them.
+        build: ``build(values, shape)`` returns a compiled keras model.
+        prepare_targets: ``prepare_targets(values, y, num_classes)`` encodes labels
+            for the loss in ``values`` (for example one-hot for categorical losses).
+        batch_size: ``batch_size(values)`` for ``model.fit``.
+        objective: Metric the tuner optimises.
+        aliases: Other names accepted for a space.
+    """
+
+    name: str
+    description: str
+    reference: Mapping[str, HPValue]
+    spaces: Mapping[str, Space]
+    build: Callable[[Mapping[str, Any], DataShape], Any]
+    prepare_targets: Callable[[Mapping[str, Any], Any, int], Any]
+    batch_size: Callable[[Mapping[str, Any]], int]
+    objective: str = "val_accuracy"
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def space(self, name: str) -> Space:
+        """Return the space called ``name`` (or one of its aliases)."""
+        key = self.aliases.get(name, name)
+        if key not in self.spaces:
+            known = ", ".join(self.spaces)
+            raise UnknownNameError(
+                f"Unknown space {name!r} for family {self.name!r}. Known spaces: {known}, all."
+            )
+        return self.spaces[key]
+
+    def resolve_spaces(self, names: str | list[str] | tuple[str, ...]) -> tuple[Space, ...]:
+        """Turn ``"all"``, ``"a,b"`` or a list of names into spaces, in order, without repeats."""
+        if isinstance(names, str):
+            names = [part.strip() for part in names.split(",") if part.strip()]
+        if not names:
+            raise UnknownNameError(f"No space given. Known spaces: {', '.join(self.spaces)}, all.")
+        if "all" in names:
+            return tuple(self.spaces.values())
+        resolved: list[Space] = []
+        for name in names:
+            space = self.space(name)
+            if space not in resolved:
+                resolved.append(space)
+        return tuple(resolved)
+
+    def reference_with(self, overrides: Mapping[str, Any]) -> dict[str, HPValue]:
+        """Return the reference values with user overrides applied and checked."""
+        values = dict(self.reference)
+        for hp, value in overrides.items():
+            if hp not in values:
+                known = ", ".join(values)
+                raise UnknownNameError(
+                    f"Unknown hyper-parameter {hp!r} for family {self.name!r}. Known: {known}."
+                )
+            values[hp] = coerce_like(value, values[hp], hp)
+        return values
+
+
+def coerce_like(value: Any, example: HPValue, hp: str) -> HPValue:
+    """Convert a value typed on the command line to the type of ``example``."""
+    if isinstance(value, type(example)):
+        return value
+    text = str(value)
+    try:
+        if isinstance(example, bool):
+            if text.lower() not in {"true", "false", "1", "0", "yes", "no"}:
+                raise ValueError(text)
+            return text.lower() in {"true", "1", "yes"}
+        if isinstance(example, int):
+            return int(text)
+        if isinstance(example, float):
+            return float(text)
+    except ValueError:
+        raise UnknownNameError(
+            f"{hp}={text!r} is not a {type(example).__name__}, as {hp} must be."
+        ) from None
+    return text

@@ -1,0 +1,118 @@
+"""Train one execution of a model: early stopping, divergence and best weights."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import numpy as np
+
+from tunekit.tuning.records import ExecutionRecord, TrialStatus
+
+EpochHook = Callable[[int, dict[str, float]], None]
+
+
+class _Monitor(keras.callbacks.Callback):
+    """Early stopping on ``val_loss`` that also catches divergence and keeps the best weights.
+
+    Keras's ``EarlyStopping`` only restores the best weights when it stops training
+    itself, and ``TerminateOnNaN`` does not say which epoch diverged; one callback
+    doing both keeps the record exact.
+    """
+
+    def __init__(self, patience: int, on_epoch: EpochHook) -> None:
+        super().__init__()
+        self.patience = patience
+        self.on_epoch = on_epoch
+        self.best_loss = math.inf
+        self.best_epoch = 0
+        self.best_weights: list[np.ndarray] | None = None
+        self.wait = 0
+        self.early_stopped = False
+        self.diverged: str | None = None
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        logs = {k: float(v) for k, v in (logs or {}).items()}
+        self.on_epoch(epoch + 1, logs)
+        bad = [k for k in ("loss", "val_loss") if not math.isfinite(logs.get(k, math.nan))]
+        if bad:
+            self.diverged = f"{bad[0]} became {logs.get(bad[0])} at epoch {epoch + 1}"
+            self.model.stop_training = True
+            return
+        if logs["val_loss"] < self.best_loss:
+            self.best_loss = logs["val_loss"]
+            self.best_epoch = epoch + 1
+            self.best_weights = self.model.get_weights()
+            self.wait = 0
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.early_stopped = True
+            self.model.stop_training = True
+
+
+def train_execution(
+    model: Any,
+    fit: Callable[..., Any],
+    data: tuple[np.ndarray, ...],
+    *,
+    seed: int,
+    epochs: int,
+    patience: int,
+    batch_size: int,
+    on_epoch: EpochHook,
+) -> ExecutionRecord:
+    """Train ``model`` once and evaluate its best weights on the test split.
+
+    Args:
+        model: A compiled keras model, built after the seed was set.
+        fit: ``fit(model, x, y, **kwargs)``, the HyperModel's fit.
+        data: ``(x_train, y_train, x_val, y_val, x_test, y_test)``, targets encoded.
+        seed: The seed this execution was built and trained with (recorded).
+        epochs: Maximum number of epochs.
+        patience: Epochs without a lower ``val_loss`` before stopping.
+        batch_size: Mini-batch size for evaluation (training takes it from ``fit``).
+        on_epoch: Called after every epoch with the 1-based epoch and its logs.
+
+    Returns:
+        The execution's record; a loss that becomes NaN or infinite is recorded as
+        diverged, with the test metrics of the best weights seen before it.
+    """
+    x_train, y_train, x_val, y_val, x_test, y_test = data
+    monitor = _Monitor(patience, on_epoch)
+    start = time.perf_counter()
+    history = fit(
+        model,
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=epochs,
+        callbacks=[monitor],
+        verbose=0,
+    )
+    seconds = time.perf_counter() - start
+    logs = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+    if monitor.best_weights is not None:
+        model.set_weights(monitor.best_weights)
+    test_metrics = model.evaluate(
+        x_test, y_test, batch_size=max(batch_size, 512), verbose=0, return_dict=True
+    )
+    best = monitor.best_epoch
+    val_metrics = (
+        {k[4:]: vs[best - 1] for k, vs in logs.items() if k.startswith("val_")} if best else {}
+    )
+    return ExecutionRecord(
+        seed=seed,
+        history=logs,
+        epochs_run=len(logs.get("loss", [])),
+        best_epoch=best,
+        early_stopped=monitor.early_stopped,
+        train_seconds=seconds,
+        val_metrics=val_metrics,
+        test_metrics={k: float(v) for k, v in test_metrics.items()},
+        status=TrialStatus.DIVERGED if monitor.diverged else TrialStatus.COMPLETED,
+        reason=monitor.diverged,
+    )
