@@ -1,0 +1,127 @@
+"""End-to-end one-factor studies on tiny data: 2 epochs, a few seconds each."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import numpy as np
+import pytest
+
+from tunekit import hypermodels
+from tunekit.config import DataSpec, StudySpec, TrainSettings
+from tunekit.errors import StudyConfigError
+from tunekit.tuning.reading import read_study
+from tunekit.tuning.records import TrialStatus
+from tunekit.tuning.study import prepare_study, run_study
+
+from ..conftest import TINY_VAL
+
+
+def _spec(data_dir, spaces=("width",), epochs=2, executions=1, subset=None):
+    return StudySpec(
+        family="mlp",
+        spaces=spaces,
+        data=DataSpec("mnist", data_dir, subset=subset, validation_size=TINY_VAL),
+        train=TrainSettings(epochs=epochs, executions=executions),
+    )
+
+
+@pytest.fixture(scope="module")
+def width_study(tiny_data_dir, tmp_path_factory):
+    prepared = prepare_study(_spec(tiny_data_dir), tmp_path_factory.mktemp("runs"))
+    return prepared, run_study(prepared)
+
+
+def test_width_study_records_every_variant_completely(width_study):
+    prepared, study = width_study
+    assert [r.label for r in study.records] == [v.label for v in prepared.plan]
+    for record in study.records:
+        assert record.status is TrialStatus.COMPLETED
+        (execution,) = record.executions
+        assert execution.epochs_run == 2
+        assert set(execution.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+        assert all(len(values) == 2 for values in execution.history.values())
+        assert 0.0 <= execution.test_metrics["accuracy"] <= 1.0
+        assert execution.train_seconds > 0 and record.wall_seconds >= execution.train_seconds
+        assert execution.best_epoch in (1, 2)
+        assert record.score == execution.val_metrics["accuracy"]
+    params = {r.label: r.params for r in study.records}
+    # 784*100+100 + 100*30+30 + 30*10+10 + 10*10+10
+    assert params["reference"] == 81_950
+    assert params["widths=500-250-50"] > params["widths=50-50-50"]
+
+
+def test_study_metadata_holds_data_fingerprint_and_settings(width_study):
+    prepared, study = width_study
+    meta = json.loads((prepared.study_dir / "tunekit_study.json").read_text())
+    assert meta["data"]["fingerprint"] and meta["data"]["name"] == "mnist"
+    assert meta["train"]["epochs"] == 2
+    assert meta["spaces"]["widths"]["values"][0] == "100-30-10"
+    assert (prepared.study_dir / "trial_0000" / "best.weights.h5").exists()
+
+
+def test_rerun_trains_nothing_and_adding_a_space_reuses_the_reference(width_study):
+    prepared, study = width_study
+    again = run_study(prepared)
+    assert [r.started for r in again.records] == [r.started for r in study.records]
+    grown = prepare_study(
+        _spec(prepared.spec.data.data_dir, spaces=("width", "dropout")),
+        prepared.study_dir.parent,
+    )
+    records = run_study(grown).records
+    assert [r.label for r in records].count("reference") == 1
+    assert len(records) == 4 + 3
+
+
+def test_other_configuration_is_refused_and_nothing_is_lost(width_study):
+    prepared, study = width_study
+    other = prepare_study(_spec(prepared.spec.data.data_dir, epochs=3), prepared.study_dir.parent)
+    with pytest.raises(StudyConfigError, match="epochs: 2 in the study, 3 now.*--overwrite"):
+        run_study(other)
+    assert len(read_study(prepared.study_dir).records) >= len(study.records)
+
+
+def test_failing_and_diverging_variants_are_results(tiny_data_dir, tmp_path, monkeypatch):
+    mlp = hypermodels.FAMILIES["mlp"]
+
+    def build(values, shape):
+        if values["widths"] == "50-50-50":
+            raise ValueError("cannot build this one")
+        return mlp.build(values, shape)
+
+    monkeypatch.setitem(hypermodels.FAMILIES, "mlp", dataclasses.replace(mlp, build=build))
+    prepared = prepare_study(_spec(tiny_data_dir, executions=2), tmp_path)
+    records = {r.label: r for r in run_study(prepared).records}
+    failed = records["widths=50-50-50"]
+    assert failed.status is TrialStatus.FAILED
+    assert "cannot build this one" in failed.reason
+    assert records["widths=500-250-50"].status is TrialStatus.COMPLETED
+    assert [ex.seed for ex in records["reference"].executions] == [42, 43]
+
+
+def test_nan_loss_is_recorded_as_diverged():
+    import keras
+
+    from tunekit.tuning.training import train_execution
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x = np.ones((32, 4), dtype="float32")
+    x[0, 0] = np.nan
+    y = np.zeros(32, dtype="int64")
+    record = train_execution(
+        model,
+        lambda m, *a, **k: m.fit(*a, batch_size=8, **k),
+        (x, y, x, y, x, y),
+        seed=0,
+        epochs=5,
+        patience=5,
+        batch_size=8,
+        on_epoch=lambda epoch, logs: None,
+    )
+    assert record.status is TrialStatus.DIVERGED
+    assert record.epochs_run == 1 and "epoch 1" in record.reason
+    assert math.isnan(record.history["loss"][0])

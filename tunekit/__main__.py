@@ -1,0 +1,5 @@
+"""``python -m tunekit`` runs the CLI."""
+
+from tunekit.cli import main
+
+main()
