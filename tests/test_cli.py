@@ -1,0 +1,80 @@
+"""The CLI: help, spaces, and one-line errors with exit code 2 for bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from tunekit.cli import app
+
+from .conftest import TINY_VAL
+
+runner = CliRunner()
+
+
+def test_help_does_not_import_tensorflow():
+    code = "import sys; from tunekit.cli import app; print('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_spaces_lists_values_and_reference():
+    result = runner.invoke(app, ["spaces", "mlp"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "500-250-50" in result.output
+    assert "glorot_uniform" in result.output
+    assert "kernel_regularizer" in result.output
+
+
+def test_study_help_explains_the_budget_options():
+    result = runner.invoke(app, ["study", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for option in ("--subset", "--epochs", "--permute", "--executions", "--dir", "--overwrite"):
+        assert option in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["study", "mlp", "--space", "nope"], "Unknown space 'nope'"),
+        (["study", "mlp", "--space", "width", "--epochs", "-1"], "--epochs must be at least 1"),
+        (["study", "mlp", "--space", "width", "--subset", "0"], "--subset must be a positive"),
+        (["study", "mlp", "--space", "width", "--set", "depth"], "--set expects hp=value"),
+        (["study", "mlp", "--space", "width", "--set", "colour=red"], "Unknown hyper-parameter"),
+    ],
+)
+def test_bad_input_is_one_line_with_exit_code_2(args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_unknown_family_and_dataset_exit_2():
+    assert runner.invoke(app, ["study", "rnn", "--space", "width"]).exit_code == 2
+    result = runner.invoke(app, ["study", "mlp", "--space", "width", "--dataset", "cifar"])
+    assert result.exit_code == 2
+
+
+def test_missing_data_says_where_it_looked(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    args = ["study", "mlp", "--space", "width", "--dataset", "mnist", "--data-dir", str(empty)]
+    result = runner.invoke(app, [*args, "--dir", str(tmp_path / "runs")])
+    assert result.exit_code == 2
+    assert str(empty) in " ".join(result.output.split())
+    assert not (tmp_path / "runs").exists()
+
+
+def test_unwritable_dir_exits_2(tiny_data_dir, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    args = ["study", "mlp", "--space", "width", "--dataset", "mnist", "--data-dir"]
+    args += [str(tiny_data_dir), "--val-size", str(TINY_VAL), "--dir", str(blocker / "runs")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "Cannot write" in result.output
+    assert blocker.read_text() == "not a folder"
