@@ -38,6 +38,7 @@ class FamilyName(str, Enum):
     """Model families the CLI knows."""
 
     mlp = "mlp"
+    cnn = "cnn"
 
 
 class DatasetName(str, Enum):
@@ -111,6 +112,12 @@ def study(
         int, typer.Option(help="Repeats of every variant, each with its own seed.")
     ] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the first execution.")] = 42,
+    width_multiplier: Annotated[
+        float | None,
+        typer.Option(
+            help="CNN only: scale every filter count (0.25 makes an epoch ~10x cheaper).",
+        ),
+    ] = None,
     sets: Annotated[
         list[str] | None,
         typer.Option("--set", help="Change the reference: hp=value (repeatable)."),
@@ -140,7 +147,8 @@ def study(
         spaces=tuple(space.split(",")),
         data=DataSpec(dataset.value, data_dir, subset, permute, val_size),
         train=TrainSettings(epochs, patience, executions, seed, checkpoints),
-        reference_overrides=_parse_sets(sets or []),
+        reference_overrides=_parse_sets(sets or [])
+        + ((("width_multiplier", str(width_multiplier)),) if width_multiplier else ()),
     )
     prepared = prepare_study(spec, directory, name)
     with show.StudyProgress(out) as progress:

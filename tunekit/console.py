@@ -25,6 +25,7 @@ STATUS_STYLE = {
     TrialStatus.COMPLETED: "green",
     TrialStatus.DIVERGED: "yellow",
     TrialStatus.FAILED: "red",
+    TrialStatus.INVALID: "magenta",
     TrialStatus.RUNNING: "cyan",
 }
 

@@ -125,3 +125,17 @@ def test_nan_loss_is_recorded_as_diverged():
     assert record.status is TrialStatus.DIVERGED
     assert record.epochs_run == 1 and "epoch 1" in record.reason
     assert math.isnan(record.history["loss"][0])
+
+
+def test_cnn_stride_study_records_invalid_variants_and_goes_on(tiny_data_dir, tmp_path):
+    spec = dataclasses.replace(
+        _spec(tiny_data_dir, spaces=("stride",), epochs=1),
+        family="cnn",
+        reference_overrides=(("width_multiplier", "0.125"),),
+    )
+    records = {r.label: r for r in run_study(prepare_study(spec, tmp_path)).records}
+    assert list(records) == ["reference", "stride=2", "stride=4", "stride=8"]
+    assert records["stride=2"].status is TrialStatus.COMPLETED
+    for label in ("stride=4", "stride=8"):
+        assert records[label].status is TrialStatus.INVALID
+        assert "below 1x1" in records[label].reason

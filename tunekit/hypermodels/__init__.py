@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from tunekit.errors import UnknownNameError
 from tunekit.hypermodels._family import DataShape, Family, HPValue, Space
+from tunekit.hypermodels.cnn import CNN
 from tunekit.hypermodels.mlp import MLP
 
-FAMILIES: dict[str, Family] = {family.name: family for family in (MLP,)}
+FAMILIES: dict[str, Family] = {family.name: family for family in (MLP, CNN)}
 
 
 def get_family(name: str) -> Family:

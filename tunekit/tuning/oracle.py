@@ -63,8 +63,7 @@ class PlanOracle(keras_tuner.Oracle):
             (
                 trial_id
                 for trial_id, trial in self.trials.items()
-                if trial.status == _RUNNING
-                and values_key(trial.hyperparameters.values) in planned
+                if trial.status == _RUNNING and values_key(trial.hyperparameters.values) in planned
             ),
             reverse=True,  # keras-tuner pops from the end: rerun in trial order
         )

@@ -27,6 +27,7 @@ class TrialStatus(str, Enum):
     COMPLETED = "completed"
     DIVERGED = "diverged"  # a loss became NaN or infinite
     FAILED = "failed"  # the model could not be built or trained; ``reason`` says why
+    INVALID = "invalid"  # the configuration cannot exist (e.g. a feature map below 1x1)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import keras_tuner
 import numpy as np
 
 from tunekit.config import Checkpoints, TrainSettings
+from tunekit.errors import InvalidConfigError
 from tunekit.hypermodels import DataShape, Family, HPValue
 from tunekit.tuning.events import StudyObserver
 from tunekit.tuning.plan import REFERENCE_SPACE
@@ -93,7 +94,7 @@ class StudyTuner(keras_tuner.Tuner):
         record = record.finished(wall_seconds=time.perf_counter() - start)
         write_record(trial_dir, record)
         self.observer.trial_ended(record)
-        if record.status is TrialStatus.FAILED:
+        if record.status in (TrialStatus.FAILED, TrialStatus.INVALID):
             raise keras_tuner.errors.FailedTrialError(record.reason)
         # keras-tuner cannot rank NaN; the record keeps the truth.
         score = record.score if record.score is not None and np.isfinite(record.score) else 0.0
@@ -130,10 +131,11 @@ class StudyTuner(keras_tuner.Tuner):
                     ),
                 )
             except Exception as exc:  # a failed variant is a result; the study goes on
-                reason = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:500]
+                invalid = isinstance(exc, InvalidConfigError)
+                reason = str(exc) if invalid else f"{type(exc).__name__}: {exc}"
                 return record.finished(
-                    status=TrialStatus.FAILED,
-                    reason=reason,
+                    status=TrialStatus.INVALID if invalid else TrialStatus.FAILED,
+                    reason=reason.strip().splitlines()[0][:500],
                     params=params,
                     executions=tuple(executions),
                 )
