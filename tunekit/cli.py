@@ -160,6 +160,51 @@ def study(
 
 @app.command()
 @friendly
+def permutation(
+    dataset: Annotated[DatasetName, typer.Option(help="Dataset to train on.")] = (
+        DatasetName.fashion_mnist
+    ),
+    permute: Annotated[int, typer.Option(help="Seed of the fixed pixel permutation.")] = 0,
+    data_dir: Annotated[Path | None, typer.Option(help="Folder with the IDX files.")] = None,
+    subset: Annotated[
+        int | None, typer.Option(help="Train on the first N training images only.")
+    ] = None,
+    val_size: Annotated[int, typer.Option(help="Validation images (end of train).")] = 5000,
+    epochs: Annotated[int, typer.Option(help="Maximum epochs per training run.")] = 100,
+    patience: Annotated[int, typer.Option(help="Early stopping patience (val_loss).")] = 5,
+    executions: Annotated[int, typer.Option(help="Repeats of every run.")] = 1,
+    seed: Annotated[int, typer.Option(help="Seed of the first execution.")] = 42,
+    width_multiplier: Annotated[
+        float | None, typer.Option(help="Scale the CNN's filters (CPU budget).")
+    ] = None,
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Folder with earlier mlp/cnn studies.")
+    ] = Path("runs"),
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Discard runs made with other settings.")
+    ] = False,
+) -> None:
+    """Retrain the best MLP and CNN on original and on permuted pixels (seed task 2).
+
+    The models are the best trials of DIR/mlp-DATASET and DIR/cnn-DATASET; without
+    them the reference is used, and this is said. Results land in
+    DIR/permutation-DATASET/.
+    """
+    from tunekit.tuning.permutation import permutation_studies, run_permutation_study
+
+    data = DataSpec(dataset.value, data_dir, subset, None, val_size)
+    train = TrainSettings(epochs, patience, executions, seed)
+    cnn = {"width_multiplier": width_multiplier} if width_multiplier else {}
+    chosen, prepared = permutation_studies(directory, data, train, permute, {"cnn": cnn})
+    for model in chosen:
+        show.chosen_model(out, model.family, model.source, model.fallback)
+    with show.StudyProgress(out) as progress:
+        run_permutation_study(chosen, prepared, overwrite=overwrite, observer=progress)
+    out.print(f"Permutation study: {prepared[0].study_dir.parent}")
+
+
+@app.command()
+@friendly
 def spaces(
     family: Annotated[FamilyName | None, typer.Argument(help="Show one family only.")] = None,
 ) -> None:

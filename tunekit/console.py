@@ -152,6 +152,12 @@ def spaces_table(family: Family) -> Table:
     return table
 
 
+def chosen_model(console: Console, family: str, source: str, fallback: bool) -> None:
+    """Say which model a derived study uses; a fallback to the reference is a warning."""
+    style = "yellow" if fallback else "green"
+    console.print(f"[{style}]{family}[/]: {source}", highlight=False)
+
+
 def error(console: Console, message: Any) -> None:
     """Print a one-line error."""
     console.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)

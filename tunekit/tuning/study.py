@@ -89,7 +89,8 @@ def run_study(
         permute=spec.data.permute,
         validation_size=spec.data.validation_size,
     )
-    meta = build_meta(spec, family, reference, family.resolve_spaces(spec.spaces), data.describe())
+    spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
+    meta = build_meta(spec, family, reference, spaces, data.describe())
     _writable_dir(study_dir.parent)
     existing = (study_dir / STUDY_FILE).exists()
     if existing and not overwrite:
