@@ -48,6 +48,13 @@ class DatasetName(str, Enum):
     mnist = "mnist"
 
 
+class ExportFormatName(str, Enum):
+    """Formats of ``tunekit export``."""
+
+    csv = "csv"
+    json = "json"
+
+
 def friendly(command: F) -> F:
     """Turn a ``TunekitError`` into a one-line message and exit code 2, no traceback."""
 
@@ -153,9 +160,16 @@ def study(
     prepared = prepare_study(spec, directory, name)
     with show.StudyProgress(out) as progress:
         result = run_study(prepared, overwrite=overwrite, observer=progress)
-    for problem in result.problems:
-        show.error(err, problem)
+    _show_leaderboard(result, top=10)
     out.print(f"Study directory: {result.path}  (tunekit report {result.path})")
+
+
+def _show_leaderboard(study: Any, top: int | None) -> None:
+    from tunekit.report import leaderboard_info
+
+    for problem in study.problems:
+        show.warning(err, problem)
+    out.print(show.leaderboard_table(leaderboard_info(study, top=top), f"{study.path}: "))
 
 
 @app.command()
@@ -201,6 +215,80 @@ def permutation(
     with show.StudyProgress(out) as progress:
         run_permutation_study(chosen, prepared, overwrite=overwrite, observer=progress)
     out.print(f"Permutation study: {prepared[0].study_dir.parent}")
+
+
+@app.command()
+@friendly
+def report(
+    study_dir: Annotated[
+        Path, typer.Argument(help="A study directory, or a folder of study directories.")
+    ] = Path("runs"),
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Where to write [default: STUDY_DIR/report].")
+    ] = None,
+) -> None:
+    """Turn a study into figures, ablation tables and an offline index.html.
+
+    Works while a study is still running: it shows what has finished. Unreadable
+    trial files are skipped with a warning that names them.
+    """
+    from tunekit.report import make_report
+
+    result = make_report(study_dir, out_dir)
+    for problem in result.problems:
+        show.warning(err, problem)
+    out.print(f"Wrote {len(result.files)} files to {result.out_dir}")
+    out.print(f"Open {result.out_dir / 'index.html'}")
+
+
+@app.command()
+@friendly
+def leaderboard(
+    study_dir: Annotated[
+        Path, typer.Argument(help="A study directory, or a folder of study directories.")
+    ] = Path("runs"),
+    top: Annotated[int | None, typer.Option(help="Show the best N trials only.")] = None,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Refresh every few seconds (Ctrl-C to stop).")
+    ] = False,
+    every: Annotated[float, typer.Option(help="Seconds between refreshes.")] = 5.0,
+) -> None:
+    """Rank a study's trials by its objective: running, diverged and failed ones too."""
+    from tunekit.tuning.reading import find_studies, read_study
+
+    def tables() -> list[Any]:
+        from tunekit.report import leaderboard_info
+
+        studies = [read_study(path) for path in find_studies(study_dir)]
+        return [
+            show.leaderboard_table(leaderboard_info(s, top=top), f"{s.path}: ") for s in studies
+        ]
+
+    if not watch:
+        for study in (read_study(p) for p in find_studies(study_dir)):
+            _show_leaderboard(study, top)
+        return
+    show.watch(out, tables, every)
+
+
+@app.command()
+@friendly
+def export(
+    study_dir: Annotated[Path, typer.Argument(help="A study directory.")],
+    fmt: Annotated[ExportFormatName, typer.Option("--format", help="File format.")] = (
+        ExportFormatName.csv
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--out", help="File to write [default: STUDY_DIR/trials.FMT].")
+    ] = None,
+) -> None:
+    """Write one row per trial and execution, with every hyper-parameter and metric."""
+    from tunekit.report import write_export
+    from tunekit.tuning.reading import read_study
+
+    study = read_study(study_dir)
+    path = write_export(study, output or study_dir / f"trials.{fmt.value}", fmt.value)
+    out.print(f"Wrote {path}")
 
 
 @app.command()

@@ -17,6 +17,7 @@ from rich.progress import (
 from rich.table import Table
 
 from tunekit.hypermodels import Family
+from tunekit.report import LeaderboardInfo
 from tunekit.tuning.events import StudyStart
 from tunekit.tuning.plan import space_values
 from tunekit.tuning.records import TrialRecord, TrialStatus
@@ -152,10 +153,57 @@ def spaces_table(family: Family) -> Table:
     return table
 
 
+def leaderboard_table(info: LeaderboardInfo, title: str = "") -> Table:
+    """The leaderboard as a rich table: rank, trial, status, changes, score, epochs, time."""
+    arrow = "higher" if info.direction == "max" else "lower"
+    shown = f" (top {len(info.rows)} of {info.total})" if len(info.rows) < info.total else ""
+    table = Table(title=f"{title}{info.objective}, {arrow} is better{shown}", title_justify="left")
+    for name, justify in (
+        ("#", "right"), ("trial", "left"), ("status", "left"), ("hyper-parameters", "left"),
+        ("score", "right"), ("epochs", "right"), ("time", "right"), ("params", "right"),
+    ):  # fmt: skip
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for row in info.rows:
+        style = STATUS_STYLE[TrialStatus(row.status)]
+        changes = ", ".join(f"{hp}={value}" for hp, value in row.changes) or "reference"
+        table.add_row(
+            str(row.rank or ""),
+            row.trial_id,
+            f"[{style}]{row.status}[/]",
+            changes,
+            _fmt(row.score),
+            "-" if row.epochs is None else f"{row.epochs:.0f}",
+            "-" if row.seconds is None else f"{row.seconds:.0f} s",
+            "-" if row.params is None else f"{row.params:,}",
+        )
+    return table
+
+
 def chosen_model(console: Console, family: str, source: str, fallback: bool) -> None:
     """Say which model a derived study uses; a fallback to the reference is a warning."""
     style = "yellow" if fallback else "green"
     console.print(f"[{style}]{family}[/]: {source}", highlight=False)
+
+
+def watch(console: Console, tables: Any, every: float) -> None:
+    """Redraw ``tables()`` every ``every`` seconds until Ctrl-C."""
+    import time
+
+    from rich.console import Group
+    from rich.live import Live
+
+    with Live(Group(*tables()), console=console, refresh_per_second=1) as live:
+        try:
+            while True:
+                time.sleep(every)
+                live.update(Group(*tables()))
+        except KeyboardInterrupt:
+            pass
+
+
+def warning(console: Console, message: Any) -> None:
+    """Print a one-line warning."""
+    console.print(f"[yellow]Warning:[/] {message}", highlight=False, soft_wrap=True)
 
 
 def error(console: Console, message: Any) -> None:

@@ -115,16 +115,17 @@ def test_nan_loss_is_recorded_as_diverged():
     record = train_execution(
         model,
         lambda m, *a, **k: m.fit(*a, batch_size=8, **k),
-        (x, y, x, y, x, y),
+        (x, y, x, y),
         seed=0,
         epochs=5,
         patience=5,
-        batch_size=8,
         on_epoch=lambda epoch, logs: None,
+        evaluate=lambda m: ({"accuracy": 0.5}, {"note": "evaluated"}),
     )
     assert record.status is TrialStatus.DIVERGED
     assert record.epochs_run == 1 and "epoch 1" in record.reason
     assert math.isnan(record.history["loss"][0])
+    assert record.test_metrics == {"accuracy": 0.5} and record.extra == {"note": "evaluated"}
 
 
 def test_cnn_stride_study_records_invalid_variants_and_goes_on(tiny_data_dir, tmp_path):

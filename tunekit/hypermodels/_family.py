@@ -53,8 +53,13 @@ class Family:
         prepare_targets: ``prepare_targets(values, y, num_classes)`` encodes labels
             for the loss in ``values`` (for example one-hot for categorical losses).
         batch_size: ``batch_size(values)`` for ``model.fit``.
-        objective: Metric the tuner optimises.
+        objective: Metric the tuner optimises (a ``val_`` metric in the epoch logs).
         aliases: Other names accepted for a space.
+        callbacks: ``callbacks(values, x_val, y_val)`` returns keras callbacks that add
+            metrics (such as ``val_time_error``) to each epoch's logs; ``y_val`` raw.
+        evaluate: ``evaluate(model, values, x_test, y_test)`` returns the test metrics
+            and extras to record; ``y_test`` raw. By default keras's ``evaluate``.
+        worst_score: What keras-tuner is told when a trial has no finite score.
     """
 
     name: str
@@ -66,6 +71,14 @@ class Family:
     batch_size: Callable[[Mapping[str, Any]], int]
     objective: str = "val_accuracy"
     aliases: Mapping[str, str] = field(default_factory=dict)
+    callbacks: Callable[[Mapping[str, Any], Any, Any], list[Any]] | None = None
+    evaluate: Callable[[Any, Mapping[str, Any], Any, Any], tuple[dict, dict]] | None = None
+    worst_score: float = 0.0
+
+    @property
+    def direction(self) -> str:
+        """``"min"`` for losses and errors, else ``"max"``."""
+        return "min" if self.objective.endswith(("loss", "error")) else "max"
 
     def space(self, name: str) -> Space:
         """Return the space called ``name`` (or one of its aliases)."""

@@ -29,7 +29,7 @@ def build_meta(
         "family": family.name,
         "tuner": spec.tuner.value,
         "objective": family.objective,
-        "direction": "min" if family.objective.endswith(("loss", "error")) else "max",
+        "direction": family.direction,
         "reference": dict(reference),
         "spaces": {
             space.name: {

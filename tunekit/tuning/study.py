@@ -152,8 +152,7 @@ def _make_tuner(prepared: PreparedStudy, reference, data, observer):  # noqa: AN
     from tunekit.tuning.tuner import FamilyHyperModel, StudyTuner
 
     family = get_family(prepared.spec.family)
-    direction = "min" if family.objective.endswith(("loss", "error")) else "max"
-    oracle = PlanOracle(prepared.plan, keras_tuner.Objective(family.objective, direction))
+    oracle = PlanOracle(prepared.plan, keras_tuner.Objective(family.objective, family.direction))
     oracle.verbose = 0
     hypermodel = FamilyHyperModel(
         family, reference, DataShape(data.train.x.shape[1:], data.num_classes)

@@ -13,6 +13,8 @@ import numpy as np
 from tunekit.tuning.records import ExecutionRecord, TrialStatus
 
 EpochHook = Callable[[int, dict[str, float]], None]
+#: ``evaluate(model)`` returns the test metrics and family-specific extras.
+Evaluator = Callable[[Any], tuple[dict[str, float], dict[str, Any]]]
 
 
 class _Monitor(keras.callbacks.Callback):
@@ -62,26 +64,29 @@ def train_execution(
     seed: int,
     epochs: int,
     patience: int,
-    batch_size: int,
     on_epoch: EpochHook,
+    evaluate: Evaluator,
+    callbacks: list[Any] | None = None,
 ) -> ExecutionRecord:
     """Train ``model`` once and evaluate its best weights on the test split.
 
     Args:
         model: A compiled keras model, built after the seed was set.
         fit: ``fit(model, x, y, **kwargs)``, the HyperModel's fit.
-        data: ``(x_train, y_train, x_val, y_val, x_test, y_test)``, targets encoded.
+        data: ``(x_train, y_train, x_val, y_val)``, targets encoded for the loss.
         seed: The seed this execution was built and trained with (recorded).
         epochs: Maximum number of epochs.
         patience: Epochs without a lower ``val_loss`` before stopping.
-        batch_size: Mini-batch size for evaluation (training takes it from ``fit``).
         on_epoch: Called after every epoch with the 1-based epoch and its logs.
+        evaluate: Scores the best weights on the test split.
+        callbacks: Family callbacks that add metrics to each epoch's logs; they run
+            before early stopping, so it sees what they add.
 
     Returns:
         The execution's record; a loss that becomes NaN or infinite is recorded as
         diverged, with the test metrics of the best weights seen before it.
     """
-    x_train, y_train, x_val, y_val, x_test, y_test = data
+    x_train, y_train, x_val, y_val = data
     monitor = _Monitor(patience, on_epoch)
     start = time.perf_counter()
     history = fit(
@@ -90,16 +95,14 @@ def train_execution(
         y_train,
         validation_data=(x_val, y_val),
         epochs=epochs,
-        callbacks=[monitor],
+        callbacks=[*(callbacks or []), monitor],
         verbose=0,
     )
     seconds = time.perf_counter() - start
     logs = {k: [float(v) for v in vs] for k, vs in history.history.items()}
     if monitor.best_weights is not None:
         model.set_weights(monitor.best_weights)
-    test_metrics = model.evaluate(
-        x_test, y_test, batch_size=max(batch_size, 512), verbose=0, return_dict=True
-    )
+    test_metrics, extra = evaluate(model)
     best = monitor.best_epoch
     val_metrics = (
         {k[4:]: vs[best - 1] for k, vs in logs.items() if k.startswith("val_")} if best else {}
@@ -115,4 +118,5 @@ def train_execution(
         test_metrics={k: float(v) for k, v in test_metrics.items()},
         status=TrialStatus.DIVERGED if monitor.diverged else TrialStatus.COMPLETED,
         reason=monitor.diverged,
+        extra=extra,
     )

@@ -97,17 +97,25 @@ class StudyTuner(keras_tuner.Tuner):
         if record.status in (TrialStatus.FAILED, TrialStatus.INVALID):
             raise keras_tuner.errors.FailedTrialError(record.reason)
         # keras-tuner cannot rank NaN; the record keeps the truth.
-        score = record.score if record.score is not None and np.isfinite(record.score) else 0.0
-        return {self.oracle.objective.name: score}
+        finite = record.score is not None and np.isfinite(record.score)
+        return {self.oracle.objective.name: record.score if finite else self.family.worst_score}
+
+    @property
+    def family(self) -> Family:
+        """The family whose models this tuner trains."""
+        return self.hypermodel.family
 
     def _train(self, record: TrialRecord, trial: Any, data: Any, trial_dir: Path) -> TrialRecord:
         hypermodel: FamilyHyperModel = self.hypermodel
         family = hypermodel.family
         values = record.hyperparameters
-        split = tuple(
-            family.prepare_targets(values, part, data.num_classes) if i % 2 else part
-            for i, part in enumerate(_arrays(data))
+        split = (
+            data.train.x,
+            family.prepare_targets(values, data.train.y, data.num_classes),
+            data.val.x,
+            family.prepare_targets(values, data.val.y, data.num_classes),
         )
+        evaluate = _evaluator(family, values, data)
         executions = []
         params = None
         for index in range(self.settings.executions):
@@ -125,7 +133,12 @@ class StudyTuner(keras_tuner.Tuner):
                     seed=seed,
                     epochs=self.settings.epochs,
                     patience=self.settings.patience,
-                    batch_size=family.batch_size(values),
+                    evaluate=evaluate,
+                    callbacks=(
+                        family.callbacks(values, data.val.x, data.val.y)
+                        if family.callbacks
+                        else None
+                    ),
                     on_epoch=lambda epoch, logs, i=index: self.observer.epoch_ended(
                         record, i, epoch, logs
                     ),
@@ -171,8 +184,19 @@ class StudyTuner(keras_tuner.Tuner):
         """Checkpoints are written by ``run_trial``; keras-tuner's own saving is off."""
 
 
-def _arrays(data: Any) -> tuple[np.ndarray, ...]:
-    return (data.train.x, data.train.y, data.val.x, data.val.y, data.test.x, data.test.y)
+def _evaluator(family: Family, values: dict[str, HPValue], data: Any) -> Any:
+    """Score a model on the test split: the family's way, or keras's ``evaluate``."""
+    x, y = data.test.x, data.test.y
+    if family.evaluate is not None:
+        return lambda model: family.evaluate(model, values, x, y)
+    encoded = family.prepare_targets(values, y, data.num_classes)
+    batch = max(family.batch_size(values), 512)  # evaluation batch size changes no result
+
+    def evaluate(model: Any) -> tuple[dict[str, float], dict[str, Any]]:
+        metrics = model.evaluate(x, encoded, batch_size=batch, verbose=0, return_dict=True)
+        return {k: float(v) for k, v in metrics.items()}, {}
+
+    return evaluate
 
 
 def _summarise(
