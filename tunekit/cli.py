@@ -39,6 +39,7 @@ class FamilyName(str, Enum):
 
     mlp = "mlp"
     cnn = "cnn"
+    clock = "clock"
 
 
 class DatasetName(str, Enum):
@@ -46,6 +47,15 @@ class DatasetName(str, Enum):
 
     fashion_mnist = "fashion_mnist"
     mnist = "mnist"
+    clock = "clock"
+
+
+class ClockStyleName(str, Enum):
+    """Difficulty presets of synthetic clocks."""
+
+    easy = "easy"
+    medium = "medium"
+    full = "full"
 
 
 class ExportFormatName(str, Enum):
@@ -94,9 +104,10 @@ def study(
             help="Space(s) to vary, comma-separated, or 'all'. `tunekit spaces` lists them.",
         ),
     ],
-    dataset: Annotated[DatasetName, typer.Option(help="Dataset to train on.")] = (
-        DatasetName.fashion_mnist
-    ),
+    dataset: Annotated[
+        DatasetName | None,
+        typer.Option(help="Dataset [default: fashion_mnist; clock for the clock family]."),
+    ] = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(help="Folder with the dataset's IDX files, searched before any other."),
@@ -111,6 +122,18 @@ def study(
     val_size: Annotated[
         int, typer.Option(help="The last N training images form the validation set.")
     ] = 5000,
+    clocks: Annotated[
+        int, typer.Option("--clocks", help="Clocks only: synthetic clocks to generate.")
+    ] = 18_000,
+    image_size: Annotated[
+        int, typer.Option(help="Clocks only: image side in pixels (75 is 4x cheaper).")
+    ] = 150,
+    clock_style: Annotated[
+        ClockStyleName, typer.Option(help="Clocks only: difficulty of synthetic clocks.")
+    ] = ClockStyleName.full,
+    data_seed: Annotated[
+        int, typer.Option(help="Clocks only: seed of the generator and the split.")
+    ] = 0,
     epochs: Annotated[int, typer.Option(help="Maximum epochs per training run.")] = 100,
     patience: Annotated[
         int, typer.Option(help="Early stopping: epochs without a lower val_loss.")
@@ -152,7 +175,17 @@ def study(
     spec = StudySpec(
         family=family.value,
         spaces=tuple(space.split(",")),
-        data=DataSpec(dataset.value, data_dir, subset, permute, val_size),
+        data=DataSpec(
+            dataset.value if dataset else get_family(family.value).dataset,
+            data_dir,
+            subset,
+            permute,
+            val_size,
+            clock_count=clocks,
+            image_size=image_size,
+            clock_style=clock_style.value,
+            data_seed=data_seed,
+        ),  # fmt: skip
         train=TrainSettings(epochs, patience, executions, seed, checkpoints),
         reference_overrides=_parse_sets(sets or [])
         + ((("width_multiplier", str(width_multiplier)),) if width_multiplier else ()),

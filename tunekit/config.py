@@ -38,6 +38,11 @@ class DataSpec:
         permute: Seed of a fixed pixel permutation applied to every image.
         validation_size: The last this-many training images are the validation set
             (Geron's split: 5,000 of 60,000).
+        clock_count: Synthetic clocks to generate (the course set has 18,000).
+        image_size: Side of the clock images in pixels (150 as in the course; 75 is
+            four times cheaper).
+        clock_style: Difficulty preset of synthetic clocks (``easy``, ``medium``, ``full``).
+        data_seed: Seed of the clock generator and of the clocks' train/test shuffle.
     """
 
     dataset: str = "fashion_mnist"
@@ -45,6 +50,10 @@ class DataSpec:
     subset: int | None = None
     permute: int | None = None
     validation_size: int = 5000
+    clock_count: int = 18_000
+    image_size: int = 150
+    clock_style: str = "full"
+    data_seed: int = 0
 
     def __post_init__(self) -> None:
         if self.subset is not None and self.subset < 1:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from tunekit.errors import UnknownNameError
 from tunekit.hypermodels._family import DataShape, Family, HPValue, Space
+from tunekit.hypermodels.clock import CLOCK
 from tunekit.hypermodels.cnn import CNN
 from tunekit.hypermodels.mlp import MLP
 
-FAMILIES: dict[str, Family] = {family.name: family for family in (MLP, CNN)}
+FAMILIES: dict[str, Family] = {family.name: family for family in (MLP, CNN, CLOCK)}
 
 
 def get_family(name: str) -> Family:

@@ -74,6 +74,7 @@ class Family:
     callbacks: Callable[[Mapping[str, Any], Any, Any], list[Any]] | None = None
     evaluate: Callable[[Any, Mapping[str, Any], Any, Any], tuple[dict, dict]] | None = None
     worst_score: float = 0.0
+    dataset: str = "fashion_mnist"  # what ``tunekit study`` trains on unless told otherwise
 
     @property
     def direction(self) -> str:

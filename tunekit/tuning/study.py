@@ -76,19 +76,13 @@ def run_study(
             configuration, and ``overwrite`` is false.
         StudyLockedError: Another live process is running this study.
     """
-    from tunekit.data import load_dataset  # reads tens of MB: only once the plan is valid
+    from tunekit.data.loading import load_data  # reads tens of MB: only once the plan is valid
 
     observer = observer or NullObserver()
     spec, study_dir = prepared.spec, prepared.study_dir
     family = get_family(spec.family)
     reference = family.reference_with(dict(spec.reference_overrides))
-    data = load_dataset(
-        spec.data.dataset,
-        data_dir=spec.data.data_dir,
-        subset=spec.data.subset,
-        permute=spec.data.permute,
-        validation_size=spec.data.validation_size,
-    )
+    data = load_data(spec.data)
     spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
     meta = build_meta(spec, family, reference, spaces, data.describe())
     _writable_dir(study_dir.parent)

@@ -1,0 +1,81 @@
+"""Clock label representations: encoding then decoding a perfect output gives the time back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tunekit.hypermodels.clock import (
+    REPRESENTATIONS,
+    decode,
+    encode,
+    minutes,
+    time_error,
+    time_metrics,
+)
+
+LABELS = np.array([[h, m] for h in range(12) for m in range(0, 60, 7)])
+TRUE = minutes(LABELS)
+
+
+def _perfect_output(representation: str, targets):
+    def one_hot(classes, n):
+        return np.eye(n)[classes]
+
+    if representation == "class24":
+        return one_hot(targets, 24)
+    if representation == "class720":
+        return one_hot(targets, 720)
+    if isinstance(targets, dict):
+        return {"hour": one_hot(targets["hour"], 12), "minute": targets["minute"]}
+    return targets
+
+
+@pytest.mark.parametrize("representation", REPRESENTATIONS)
+def test_perfect_outputs_decode_to_the_true_time(representation):
+    pred = decode(representation, _perfect_output(representation, encode(representation, LABELS)))
+    tolerance = 15.0 if representation == "class24" else 0.01  # 30-minute classes: midpoints
+    assert time_error(TRUE, pred).max() <= tolerance
+
+
+def test_common_sense_error_is_circular():
+    assert time_error(np.array([11 * 60 + 55]), np.array([5]))[0] == 10
+    assert time_error(np.array([0]), np.array([360]))[0] == 360
+    assert time_error(np.array([5]), np.array([11 * 60 + 55]))[0] == 10
+
+
+def test_sincos_reads_the_hour_from_the_hour_hand_near_the_hour():
+    # 2:58: the hour hand is nearly at 3; it must still read as 2 o'clock.
+    targets = encode("sincos", np.array([[2, 58]]))
+    assert decode("sincos", targets)[0] == pytest.approx(2 * 60 + 58, abs=0.01)
+
+
+def test_time_metrics():
+    true = np.array([0.0, 60.0, 120.0, 700.0])
+    pred = np.array([0.5, 90.0, 120.0, 10.0])
+    metrics = time_metrics(true, pred)
+    assert metrics["time_error"] == pytest.approx((0.5 + 30 + 0 + 30) / 4)
+    assert metrics["within_1_minute"] == 0.5
+    assert metrics["hour_accuracy"] == 0.75  # only 11:40 read as 0:10 has the wrong hour
+
+
+def test_tiny_clock_study_records_time_errors_for_every_test_image(tmp_path):
+    from tunekit.config import DataSpec, StudySpec, TrainSettings
+    from tunekit.tuning.records import TrialStatus
+    from tunekit.tuning.study import prepare_study, run_study
+
+    spec = StudySpec(
+        family="clock",
+        spaces=("representation",),
+        data=DataSpec("clock", clock_count=360, image_size=32),
+        train=TrainSettings(epochs=1),
+    )
+    study = run_study(prepare_study(spec, tmp_path))
+    assert study.meta["objective"] == "val_time_error" and study.meta["direction"] == "min"
+    assert len(study.records) == len(REPRESENTATIONS)
+    for record in study.records:
+        assert record.status is TrialStatus.COMPLETED, record.reason
+        (execution,) = record.executions
+        assert 0 <= execution.test_metrics["time_error"] <= 360
+        assert len(execution.extra["pred_minutes"]) == len(execution.extra["true_minutes"]) == 72
+        assert record.score == execution.val_metrics["time_error"]

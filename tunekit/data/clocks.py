@@ -1,0 +1,549 @@
+"""Synthetic analogue-clock photos that stand in for the course's private clock data set.
+
+One clock model (dark rim, light face, numerals 1-12, 60 ticks, two bar hands, centre cap)
+is rendered once per image size into a high-resolution atlas of all 720 times. Each image is
+then made by inverse-mapping its output pixels through a per-image homography (rotation,
+perspective tilt, scale, shift) into that atlas, and composited over wood grain with lighting,
+glare and noise. Every step is a whole-batch numpy operation, so 18,000 images of 150x150
+take a few seconds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
+
+import numpy as np
+
+from tunekit.errors import UnknownNameError
+
+N_TIMES = 720  # minutes on a 12-hour dial
+
+# Pixels per rendering chunk: small enough that a chunk's float32 buffers stay in L2 cache.
+_CHUNK_PIXELS = 1 << 17
+
+
+@dataclass(frozen=True)
+class ClockStyle:
+    """Which kinds of variation the generator applies; each switch is independent.
+
+    Attributes:
+        rotation: Rotate the whole clock in-plane by 0-360 degrees.
+        perspective: Tilt the clock plane so the face becomes an ellipse (up to 45 degrees).
+        scale: Vary the clock's size and position in the frame.
+        glare: Put a bright glare spot on the face of about a third of the images.
+        wood: Use a wood-grain wall as background (otherwise flat grey).
+        lighting: Vary brightness and add a lighting gradient across the image.
+        noise: Add sensor noise.
+    """
+
+    rotation: bool = True
+    perspective: bool = True
+    scale: bool = True
+    glare: bool = True
+    wood: bool = True
+    lighting: bool = True
+    noise: bool = True
+
+
+FULL = ClockStyle()
+EASY = ClockStyle(**{f.name: False for f in fields(ClockStyle)})
+STYLE_PRESETS: dict[str, ClockStyle] = {
+    "easy": EASY,
+    # Upright, flat clocks of fixed size: only the background and photometry vary.
+    "medium": replace(EASY, wood=True, lighting=True, noise=True),
+    "full": FULL,
+}
+
+
+def clock_style(name: str) -> ClockStyle:
+    """Return the preset style called ``name`` ("easy", "medium" or "full")."""
+    try:
+        return STYLE_PRESETS[name]
+    except KeyError:
+        known = ", ".join(sorted(STYLE_PRESETS))
+        raise UnknownNameError(f"unknown clock style {name!r}; choose one of: {known}") from None
+
+
+def minutes_of_day(labels: np.ndarray) -> np.ndarray:
+    """Turn ``(N, 2)`` [hour, minute] labels into minutes on the 12-hour dial (0-719)."""
+    labels = np.asarray(labels)
+    return (labels[..., 0].astype(np.int64) % 12) * 60 + labels[..., 1].astype(np.int64)
+
+
+def common_sense_error(true_minutes: np.ndarray, pred_minutes: np.ndarray) -> np.ndarray:
+    """Circular difference in minutes on a 720-minute dial; 11:55 against 0:05 is 10.
+
+    Args:
+        true_minutes: True times as minutes of the dial; any shape, int or float.
+        pred_minutes: Predicted times, broadcastable against ``true_minutes``.
+
+    Returns:
+        The error in minutes, between 0 and 360, with the broadcast shape.
+    """
+    diff = np.mod(np.asarray(pred_minutes) - np.asarray(true_minutes), N_TIMES)
+    return np.minimum(diff, N_TIMES - diff)
+
+
+def format_time(hour: int, minute: int) -> str:
+    """Format a dial time as ``"hh:mm"``, e.g. ``format_time(11, 55) == "11:55"``."""
+    return f"{int(hour):02d}:{int(minute):02d}"
+
+
+def balanced_times(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` dial minutes so each of the 720 times occurs as equally often as possible."""
+    full, rest = divmod(n, N_TIMES)
+    times = np.concatenate(
+        [np.tile(np.arange(N_TIMES), full), rng.choice(N_TIMES, size=rest, replace=False)]
+    )
+    return rng.permutation(times)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything drawn for a whole set up front, so batching cannot change any image."""
+
+    size: int
+    times: np.ndarray  # (N,) dial minutes
+    to_atlas: np.ndarray  # (N, 3, 3) float32: output pixel (col, row, 1) -> atlas (col, row, w)
+    wood: np.ndarray  # (N, 3) int: texture, row offset, col offset
+    photo: np.ndarray  # (N, 9) float32: see _draw_photometry
+    noise_at: np.ndarray  # (N,) int: start of each image's run in the flat noise buffer
+
+
+def _homographies(n: int, rng: np.random.Generator, style: ClockStyle) -> np.ndarray:
+    """Forward maps from the clock frame (radius 1, v up) to image coords in [-1, 1], y down."""
+    theta = rng.uniform(0.0, 2 * np.pi, n) * style.rotation
+    axis = rng.uniform(0.0, 2 * np.pi, n)
+    tilt = rng.uniform(0.0, np.radians(45.0), n) * style.perspective
+    # Camera distance in clock radii: closer means stronger foreshortening.
+    dist = rng.uniform(2.5, 5.0, n)
+    scale = np.where(style.scale, rng.uniform(0.55, 0.95, n), 0.85)
+    shift = rng.uniform(-1.0, 1.0, (n, 2)) * (1.0 - scale)[:, None] * 0.8 * style.scale
+    # Keep the tilted plane's horizon, at scale * dist / tan(tilt) from the clock, 1.5 times
+    # farther away than any image corner: beyond it the inverse map would show a mirrored
+    # ghost clock, and near it the sampling gets too coarse.
+    corner = np.sqrt(2.0) + np.hypot(shift[:, 0], shift[:, 1])
+    tilt = np.minimum(tilt, np.arctan(scale * dist / (1.5 * corner)))
+
+    c, s = np.cos(theta), np.sin(theta)
+    spin = _stack33(c, -s, 0, s, c, 0, 0, 0, 1)
+    ca, sa, ct, st = np.cos(axis), np.sin(axis), np.cos(tilt), np.sin(tilt)
+    # Rz(axis) @ Rx(tilt) @ Rz(-axis): a tilt about an in-plane axis at angle `axis`.
+    rz, rz_inv = _stack33(ca, -sa, 0, sa, ca, 0, 0, 0, 1), _stack33(ca, sa, 0, -sa, ca, 0, 0, 0, 1)
+    rx = _stack33(1, 0, 0, 0, ct, -st, 0, st, ct)
+    r3 = rz @ rx @ rz_inv
+    # Plane z=0 seen from distance d with focal length d, so an untilted clock keeps radius 1.
+    plane = np.stack([r3[:, :, 0], r3[:, :, 1], np.zeros((n, 3))], axis=2)
+    plane[:, 2, 2] = dist
+    camera = _stack33(dist, 0, 0, 0, dist, 0, 0, 0, 1) @ plane
+    place = _stack33(scale, 0, shift[:, 0], 0, -scale, shift[:, 1], 0, 0, 1)
+    return place @ camera @ spin
+
+
+def _stack33(*entries: object) -> np.ndarray:
+    """Stack nine scalars or (N,) arrays into an (N, 3, 3) float64 array."""
+    cols = np.broadcast_arrays(*[np.asarray(e, dtype=np.float64) for e in entries])
+    return np.stack(cols, axis=-1).reshape(-1, 3, 3)
+
+
+def _draw_photometry(
+    n: int, rng: np.random.Generator, style: ClockStyle, forward: np.ndarray
+) -> np.ndarray:
+    """Per-image lighting, glare and noise strength as columns of one array.
+
+    Columns: 0 gain, 1-2 lighting gradient x/y, 3 offset, 4 glare amplitude (/255),
+    5-6 glare centre x/y (image coords), 7 glare width, 8 noise sigma.
+    """
+    photo = np.zeros((n, 9), dtype=np.float64)
+    photo[:, 0] = np.where(style.lighting, rng.uniform(0.75, 1.15, n), 1.0)
+    photo[:, 1:3] = rng.uniform(-0.3, 0.3, (n, 2)) * style.lighting
+    photo[:, 3] = rng.uniform(-12.0, 12.0, n) * style.lighting + 0.5  # +0.5 rounds on cast
+    has_glare = (rng.random(n) < 0.35) & style.glare
+    photo[:, 4] = rng.uniform(90.0, 220.0, n) / 255 * has_glare
+    # The glare sits on the glass, so pick its centre on the face and map it to the image.
+    r, a = 0.7 * np.sqrt(rng.random(n)), rng.uniform(0.0, 2 * np.pi, n)
+    on_face = np.stack([r * np.sin(a), r * np.cos(a), np.ones(n)], axis=1)
+    at = np.einsum("nij,nj->ni", forward, on_face)
+    photo[:, 5:7] = at[:, :2] / at[:, 2:3]
+    photo[:, 7] = rng.uniform(0.08, 0.22, n)
+    photo[:, 8] = rng.uniform(2.0, 9.0, n) * style.noise
+    return photo.astype(np.float32)
+
+
+def _make_plan(n: int, size: int, seed: int, style: ClockStyle) -> _Plan:
+    """Draw every random choice for ``n`` images of ``size`` pixels from ``seed``."""
+    rng = np.random.default_rng([seed, 0])
+    times = balanced_times(n, rng)
+    forward = _homographies(n, rng, style)
+    # Output pixel (col, row) -> image coords in [-1, 1] at pixel centres.
+    pixel = np.array([[2 / size, 0, 1 / size - 1], [0, 2 / size, 1 / size - 1], [0, 0, 1]])
+    to_atlas = _canonical_to_atlas(size) @ np.linalg.inv(forward) @ pixel
+    # Scale each map so w is about 1: keeps float32 division well conditioned.
+    to_atlas /= np.abs(to_atlas[:, 2:3, 2:3]) + 1e-12
+    photo = _draw_photometry(n, rng, style, forward)
+    wood = np.stack(
+        [
+            # The last texture is a plain grey wall, used when wood is switched off.
+            np.where(style.wood, rng.integers(0, _N_WOOD, n), _N_WOOD),
+            rng.integers(0, size, n),
+            rng.integers(0, size, n),
+        ],
+        axis=1,
+    )
+    noise_at = rng.integers(0, 3 * size * size, n)
+    return _Plan(size, times, to_atlas.astype(np.float32), wood, photo, noise_at)
+
+
+@lru_cache(maxsize=4)
+def _textures(size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Wall textures (grey / 255, for compositing) and a flat noise buffer for one seed."""
+    rng = np.random.default_rng([seed, 1])
+    walls = np.empty((_N_WOOD + 1, 2 * size, 2 * size), dtype=np.float32)
+    walls[:_N_WOOD] = _wood_textures(rng, size) / np.float32(255.0)
+    walls[_N_WOOD] = 0.6
+    noise = rng.standard_normal(4 * size * size, dtype=np.float32)
+    return walls, noise
+
+
+def _cpus() -> int:
+    """CPUs this process may run on (a container may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
+def _by_time(plan: _Plan, start: int, stop: int) -> np.ndarray:
+    """Image numbers ``start:stop`` ordered by time.
+
+    Images of one time share an atlas frame; rendering them one after another keeps that
+    frame in cache, which makes the gather, the costliest step, about twice as fast.
+    """
+    return start + np.argsort(plan.times[start:stop], kind="stable")
+
+
+def _render(plan: _Plan, seed: int, ids: np.ndarray, out: np.ndarray, base: int) -> None:
+    """Render images ``ids`` of ``plan`` into ``out[ids - base]``, one thread per core."""
+    size = plan.size
+    step = max(1, _CHUNK_PIXELS // (size * size))
+    chunks = [ids[i : i + step] for i in range(0, len(ids), step)]
+    workers = max(1, min(_cpus(), len(chunks)))
+    tables = (_atlas(size), *_textures(size, seed))
+    parts = [chunks[w::workers] for w in range(workers)]
+    if workers == 1:
+        _render_chunks(plan, parts[0], base, out, *tables)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        jobs = [pool.submit(_render_chunks, plan, part, base, out, *tables) for part in parts]
+        for job in jobs:
+            job.result()
+
+
+def _render_chunks(
+    plan: _Plan,
+    chunks: list[np.ndarray],
+    base: int,
+    out: np.ndarray,
+    atlas: np.ndarray,
+    walls: np.ndarray,
+    noise: np.ndarray,
+) -> None:
+    """Render chunks of image numbers with buffers allocated once (numpy frees the GIL)."""
+    size = plan.size
+    area = size * size
+    tsize = atlas.shape[1]
+    atlas_flat = atlas.reshape(-1)
+    grid = np.arange(size, dtype=np.float32)
+    xs = (grid + np.float32(0.5)) * np.float32(2 / size) - 1
+    shape = (max((len(c) for c in chunks), default=0), size, size)
+    xf, yf, wf, pic, extra = (np.empty(shape, np.float32) for _ in range(5))
+    xi, yi = np.empty(shape, np.int32), np.empty(shape, np.int32)
+    # One gather fetches both bytes: clock (low) and wall weight (high).
+    packed, face, back = (np.empty(shape, _PACKED) for _ in range(3))
+    for ids in chunks:
+        k = len(ids)
+        m, photo = plan.to_atlas[ids], plan.photo[ids]
+        xf_, yf_, wf_, pic_, extra_ = xf[:k], yf[:k], wf[:k], pic[:k], extra[:k]
+        xi_, yi_, packed_, face_, back_ = xi[:k], yi[:k], packed[:k], face[:k], back[:k]
+        # Separable numerators: a (k, 1, S) column part plus a (k, S, 1) row part.
+        cols = m[:, :, 0, None] * grid
+        rows = m[:, :, 1, None] * grid + m[:, :, 2, None]
+        for dst, r in ((xf_, 0), (yf_, 1), (wf_, 2)):
+            np.add(cols[:, r, None, :], rows[:, r, :, None], out=dst)
+        np.reciprocal(wf_, out=wf_)
+        np.multiply(xf_, wf_, out=xf_)
+        np.multiply(yf_, wf_, out=yf_)
+        # The atlas border is plain background, so clipping sends far points to the wall.
+        np.clip(xf_, 0, tsize - 1, out=xf_)
+        np.clip(yf_, 0, tsize - 1, out=yf_)
+        np.copyto(xi_, xf_, casting="unsafe")
+        np.copyto(yi_, yf_, casting="unsafe")
+        np.multiply(yi_, tsize, out=yi_)
+        np.add(yi_, xi_, out=yi_)
+        np.add(yi_, (plan.times[ids] * tsize * tsize).astype(np.int32)[:, None, None], out=yi_)
+        np.take(atlas_flat, yi_, out=packed_, mode="clip")
+        # Unpack into contiguous arrays: arithmetic on strided byte views is 3x slower.
+        np.bitwise_and(packed_, 255, out=face_)
+        np.right_shift(packed_, 8, out=back_)
+
+        for j, i in enumerate(ids.tolist()):
+            tex, r0, c0 = plan.wood[i].tolist()
+            # The atlas is premultiplied by clock coverage; `back` is 255 * (1 - coverage).
+            np.multiply(walls[tex, r0 : r0 + size, c0 : c0 + size], back_[j], out=pic_[j])
+            at = int(plan.noise_at[i])
+            np.multiply(noise[at : at + area].reshape(size, size), photo[j, 8], out=extra_[j])
+            if photo[j, 4] > 0:
+                _add_glare(photo[j], xs, back_[j], extra_[j])
+        np.add(pic_, face_, out=pic_)
+        gain, gx, gy = photo[:, 0, None, None], photo[:, 1, None, None], photo[:, 2, None, None]
+        np.add(gain * (1 + gx * xs[None, None, :]), gain * gy * xs[None, :, None], out=wf_)
+        np.multiply(pic_, wf_, out=pic_)
+        np.add(pic_, extra_, out=pic_)
+        np.add(pic_, photo[:, 3, None, None], out=pic_)
+        np.clip(pic_, 0, 255, out=pic_)
+        out[ids - base] = pic_
+
+
+def _add_glare(photo: np.ndarray, xs: np.ndarray, back: np.ndarray, out: np.ndarray) -> None:
+    """Add one image's gaussian glare spot to ``out``, only where the clock's glass is."""
+    amp, cx, cy, width = photo[4:8]
+    # Work on the window where the spot exceeds 1/1000 of its peak, not the whole image.
+    cols = np.flatnonzero(np.abs(xs - cx) < 3.7 * width)
+    rows = np.flatnonzero(np.abs(xs - cy) < 3.7 * width)
+    if not (len(cols) and len(rows)):
+        return
+    win = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    inv = np.float32(-0.5) / (width * width)
+    spot = np.multiply.outer(
+        np.exp(inv * (xs[win[0]] - cy) ** 2), amp * np.exp(inv * (xs[win[1]] - cx) ** 2)
+    )
+    np.multiply(spot, 255 - back[win], out=spot)
+    np.add(out[win], spot, out=out[win])
+
+
+def _check(n: int, image_size: int, batch_size: int) -> None:
+    """Reject sizes the renderer cannot honour with a message naming the bad value."""
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    # The atlas holds 720 frames of about (0.85 * image_size)^2 * 8 bytes: 270 MB at 256.
+    if not 16 <= image_size <= 256:
+        raise ValueError(f"image_size must be between 16 and 256, got {image_size}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+
+
+def iter_clock_batches(
+    n: int,
+    *,
+    image_size: int = 150,
+    seed: int = 0,
+    style: ClockStyle = FULL,
+    batch_size: int = 1024,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield ``(images, labels)`` batches of the set that :func:`generate_clocks` returns.
+
+    Concatenating the batches gives exactly ``generate_clocks(n, ...)`` for any batch size.
+    """
+    _check(n, image_size, batch_size)
+    plan = _make_plan(n, image_size, seed, style)
+    for start in range(0, n, batch_size):
+        stop = min(start + batch_size, n)
+        images = np.empty((stop - start, image_size, image_size), dtype=np.uint8)
+        _render(plan, seed, _by_time(plan, start, stop), images, start)
+        yield images, _labels(plan.times[start:stop])
+
+
+def generate_clocks(
+    n: int,
+    *,
+    image_size: int = 150,
+    seed: int = 0,
+    style: ClockStyle = FULL,
+    batch_size: int = 1024,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Generate ``n`` clock images with balanced, shuffled times.
+
+    Args:
+        n: Number of images. Each of the 720 times occurs ``n // 720`` or one more times.
+        image_size: Side of the square grayscale images in pixels, 16-256 (150 and 75 are
+            common).
+        seed: Seed for every random choice; the same seed gives identical arrays.
+        style: Which variations to apply; see :data:`STYLE_PRESETS`.
+        batch_size: Images rendered per step; changes memory use, never the result.
+
+    Returns:
+        ``images`` of shape ``(n, image_size, image_size)`` uint8 and ``labels`` of shape
+        ``(n, 2)`` int64 holding [hour 0-11, minute 0-59].
+    """
+    _check(n, image_size, batch_size)
+    plan = _make_plan(n, image_size, seed, style)
+    images = np.empty((n, image_size, image_size), dtype=np.uint8)
+    # The output exists in full anyway, so render the whole set in time order.
+    order = _by_time(plan, 0, n)
+    for start in range(0, n, batch_size):
+        _render(plan, seed, order[start : start + batch_size], images, 0)
+    return images, _labels(plan.times)
+
+
+def _labels(times: np.ndarray) -> np.ndarray:
+    """Split dial minutes into ``(N, 2)`` [hour, minute] labels."""
+    return np.stack(np.divmod(times.astype(np.int64), 60), axis=1)
+
+
+# --- One-off rendering of the clock atlas and wall textures --------------------------------
+
+_EXTENT = 1.08  # half-width of the atlas in clock radii; the margin is plain background
+_N_WOOD = 16  # wood textures per (size, seed); a random crop of one makes each wall unique
+_INK = 28.0  # grey level of hands, numerals and ticks
+_PACKED = np.dtype("<u2")  # little-endian, so byte 0 of a packed pixel is its low byte
+
+
+def _atlas_size(size: int) -> int:
+    """Atlas side in pixels: about 1.4x oversampled at the largest clock an image can hold."""
+    return 2 * round(0.85 * size)
+
+
+def _canonical_to_atlas(size: int) -> np.ndarray:
+    """Map clock coords (radius 1, v up) to atlas (col, row) whose floor is the nearest pixel."""
+    k = _atlas_size(size) / (2 * _EXTENT)
+    return np.array([[k, 0, _EXTENT * k], [0, -k, _EXTENT * k], [0, 0, 1]])
+
+
+def _clock_grid(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Clock coords (u right, v up) of the pixel centres of an n x n atlas frame."""
+    c = ((np.arange(n, dtype=np.float32) + 0.5) / n * 2 - 1) * _EXTENT
+    return c[None, :], -c[:, None]
+
+
+def _numeral_mask(n: int) -> np.ndarray:
+    """Coverage (0-1) of the numerals 1-12, upright, drawn with Pillow's bundled font."""
+    from PIL import Image, ImageDraw, ImageFont  # Pillow ships with matplotlib
+
+    ppu = n / (2 * _EXTENT)
+    font = ImageFont.load_default(size=max(8, round(0.25 * ppu)))
+    img = Image.new("L", (n, n), 0)
+    draw = ImageDraw.Draw(img)
+    for hour in range(1, 13):
+        a = np.radians(30 * hour)
+        x, y = n / 2 + 0.62 * ppu * np.sin(a), n / 2 - 0.62 * ppu * np.cos(a)
+        draw.text((x, y), str(hour), fill=255, font=font, anchor="mm", stroke_width=n // 400)
+    return np.asarray(img, dtype=np.float32) / 255
+
+
+def _face(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Static clock face (grey levels) and its coverage, supersampled 4x then box-filtered."""
+    ss = 4 * n
+    u, v = _clock_grid(ss)
+    r = np.sqrt(u * u + v * v)
+    face = (232 - 14 * r * r) * np.ones_like(u * v)
+    rim = r > 0.87
+    # Dark rim with a bright bevel at its outer edge and a thin lip where it meets the face.
+    bevel = 60 * np.exp(-(((r - 0.965) / 0.02) ** 2)) + 30 * np.exp(-(((r - 0.875) / 0.008) ** 2))
+    face = np.where(rim, 38 + bevel, face)
+    phi = np.arctan2(u, v)
+    tick = np.round(phi / (np.pi / 30))
+    perp = r * np.abs(np.sin(phi - tick * (np.pi / 30)))
+    hour_tick = (np.mod(tick, 5) == 0) & (r > 0.71) & (r < 0.84) & (perp < 0.02)
+    minute_tick = (r > 0.78) & (r < 0.84) & (perp < 0.007)
+    face = np.where(hour_tick | minute_tick, _INK, face)
+    digits = _numeral_mask(ss)
+    face = face * (1 - digits) + _INK * digits
+    cover = (r <= 1.0).astype(np.float32)
+    box = (n, 4, n, 4)
+    face = (face * cover).reshape(box).mean(axis=(1, 3), dtype=np.float32)
+    return face, cover.reshape(box).mean(axis=(1, 3), dtype=np.float32)
+
+
+def _hand(
+    u: np.ndarray, v: np.ndarray, angle: np.ndarray, length: float, width: float, ppu: float
+) -> np.ndarray:
+    """Anti-aliased coverage of tapered bar hands pointing at ``angle`` (radians from 12)."""
+    angle = np.asarray(angle, dtype=np.float32)
+    dx, dy = np.sin(angle)[:, None, None], np.cos(angle)[:, None, None]
+    along = u * dx + v * dy
+    half = width * (1 - 0.4 * np.clip(along * (1 / length), 0, 1))
+    sd = np.maximum(np.abs(u * dy - v * dx) - half, np.maximum(along - length, -0.14 - along))
+    return np.clip(0.5 - sd * ppu, 0, 1)
+
+
+@lru_cache(maxsize=2)
+def _atlas(size: int) -> np.ndarray:
+    """All 720 clock faces, indexed by dial minute, as (720, T, T) packed 16-bit pixels.
+
+    The low byte is the clock premultiplied by its coverage, the high byte is
+    255 * (1 - coverage), the weight of the wall behind.
+    """
+    n = _atlas_size(size)
+    ppu = n / (2 * _EXTENT)
+    face, cover = _face(n)
+    u, v = _clock_grid(n)
+    # A soft shadow cast on the wall below the rim; it fades out inside the margin.
+    sr = np.sqrt(u * u + (v + 0.02) ** 2)
+    shade = 1 - 0.45 * np.clip((_EXTENT - 0.03 - sr) / 0.05, 0, 1)
+    backdrop = np.round(255 * (1 - cover) * shade).astype(_PACKED) << 8
+    # Clipped lookups land on the border, which must be bare wall at every size.
+    backdrop[[0, -1], :] = backdrop[:, [0, -1]] = 255 << 8
+    atlas = np.empty((N_TIMES, n, n), dtype=_PACKED)
+    atlas[:] = np.round(face).astype(_PACKED) | backdrop
+    # Hands only reach radius 0.85: draw them on central crops, not on whole frames.
+    lo = int(n / 2 - 0.9 * ppu)
+    inner = slice(lo, n - lo)
+    hu, hv = u[:, inner], v[inner, :]
+    lo_h = int(n / 2 - 0.6 * ppu) - lo
+    hour_part = slice(lo_h, n - 2 * lo - lo_h)
+    r = np.sqrt(hu * hu + hv * hv)
+    cap = np.clip(0.5 - (r - 0.055) * ppu, 0, 1)
+    hours = np.arange(12)
+    ink = np.float32(_INK)
+    for minute in range(60):
+        frames = np.repeat(face[None, inner, inner], 12, axis=0)
+        hour_angle = np.radians(30 * hours + 0.5 * minute)
+        hour = _hand(hu[:, hour_part], hv[hour_part, :], hour_angle, 0.5, 0.05, ppu)
+        part = frames[:, hour_part, hour_part]
+        part += hour * (ink - part)
+        frames += _hand(hu, hv, np.radians([6.0 * minute]), 0.8, 0.032, ppu) * (ink - frames)
+        frames += cap * (ink - frames)
+        atlas[hours * 60 + minute, inner, inner] = (
+            np.round(frames).astype(_PACKED) | backdrop[inner, inner]
+        )
+    return atlas
+
+
+def _smooth_noise(
+    rng: np.random.Generator, shape: tuple[int, int], cells: int | tuple[int, int]
+) -> np.ndarray:
+    """Smooth noise with ``cells`` bumps per side (rows, cols), by bilinear upsampling."""
+    cy, cx = (cells, cells) if isinstance(cells, int) else cells
+    grid = rng.standard_normal((cy + 2, cx + 2))
+    ys, xs = np.linspace(0, cy, shape[0]), np.linspace(0, cx, shape[1])
+    y0, x0 = ys.astype(int), xs.astype(int)
+    fy, fx = (ys - y0)[:, None], (xs - x0)[None, :]
+    top = grid[y0][:, x0] * (1 - fx) + grid[y0][:, x0 + 1] * fx
+    bottom = grid[y0 + 1][:, x0] * (1 - fx) + grid[y0 + 1][:, x0 + 1] * fx
+    return top * (1 - fy) + bottom * fy
+
+
+def _wood_textures(rng: np.random.Generator, size: int) -> np.ndarray:
+    """Planked wood-grain walls of 2 * size square, grey levels about 60-200, float32."""
+    n = 2 * size
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float64)
+    out = np.empty((_N_WOOD, n, n), dtype=np.float32)
+    for k in range(_N_WOOD):
+        a = rng.uniform(-0.12, 0.12)
+        across = -xx * np.sin(a) + yy * np.cos(a)
+        plank_w = size * rng.uniform(0.35, 0.8)
+        plank = np.floor(across / plank_w).astype(int) + 8
+        phase, tone = rng.uniform(0, 50, 32), rng.normal(0, 12, 32)
+        warp = size * (0.08 * _smooth_noise(rng, (n, n), 3) + 0.02 * _smooth_noise(rng, (n, n), 9))
+        period = size * rng.uniform(0.035, 0.09)
+        rings = 0.5 + 0.5 * np.sin(2 * np.pi * (across + warp + phase[plank]) / period)
+        # Fine streaks along the grain: noise stretched about 12x along x.
+        streak = _smooth_noise(rng, (n, n), (n // 2, n // 25))
+        seam = np.mod(across, plank_w) < max(1.0, size / 120)
+        wood = rng.uniform(105, 165) + tone[plank] - rng.uniform(25, 55) * rings**3 + 4 * streak
+        out[k] = np.where(seam, wood * 0.55, wood)
+    return out

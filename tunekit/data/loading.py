@@ -1,0 +1,73 @@
+"""One entry point for a study's data: IDX image sets or clocks, as train/val/test splits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tunekit.config import DataSpec
+from tunekit.data._datasets import Dataset, Split, load_dataset
+from tunekit.errors import TunekitError
+
+CLOCK = "clock"
+
+
+@dataclass(frozen=True, eq=False)
+class ClockDataset:
+    """Clock images (uint8, scaled inside the model) with [hour, minute] labels.
+
+    It has the attributes a study uses from ``Dataset``; ``num_classes`` is 0 since the
+    label representation is the model's choice.
+    """
+
+    train: Split
+    val: Split
+    test: Split
+    fingerprint: str
+    info: dict[str, Any]
+    name: str = CLOCK
+    num_classes: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        """Plain metadata for the study's records."""
+        return {"name": self.name, "fingerprint": self.fingerprint, **self.info}
+
+
+def load_data(spec: DataSpec) -> Dataset | ClockDataset:
+    """Load the data a study asks for.
+
+    Clocks are generated (``clock_count``, ``image_size``, ``clock_style``,
+    ``data_seed``) unless ``data_dir`` holds the course's ``images.npy`` and
+    ``labels.npy``; either way the split is shuffled with ``data_seed``.
+    """
+    if spec.dataset != CLOCK:
+        return load_dataset(
+            spec.dataset,
+            data_dir=spec.data_dir,
+            subset=spec.subset,
+            permute=spec.permute,
+            validation_size=spec.validation_size,
+        )
+    if spec.permute is not None:
+        raise TunekitError("--permute applies to MNIST-style images, not to clocks.")
+    from tunekit.data.clock_files import load_clock_files, make_clock_data, split_clocks
+
+    if spec.data_dir is not None:
+        images, labels = load_clock_files(spec.data_dir)
+        data = split_clocks(images, labels, seed=spec.data_seed, source=str(spec.data_dir))
+    else:
+        data = make_clock_data(spec.clock_count, spec.image_size, spec.data_seed, spec.clock_style)
+    train_x, train_y = data.train
+    if spec.subset is not None:
+        if spec.subset > len(train_y):
+            raise TunekitError(f"--subset {spec.subset} exceeds the {len(train_y)} train clocks.")
+        train_x, train_y = train_x[: spec.subset], train_y[: spec.subset]
+    info = {**data.describe(), "subset": spec.subset, "style": spec.clock_style}
+    info.pop("fingerprint", None)
+    return ClockDataset(
+        train=Split(train_x, train_y),
+        val=Split(*data.val),
+        test=Split(*data.test),
+        fingerprint=data.fingerprint,
+        info=info,
+    )
