@@ -15,7 +15,7 @@ TINY_TEST = 64
 TINY_VAL = 64
 
 
-def write_tiny_mnist(folder: Path, seed: int = 0) -> Path:
+def write_tiny_mnist(folder: Path, seed: int = 0, train: int = TINY_TRAIN) -> Path:
     """Write the four IDX files of a tiny, learnable 10-class dataset to ``folder``.
 
     Each class lights a different 4-pixel-high band of the 28x28 image, plus noise,
@@ -34,7 +34,7 @@ def write_tiny_mnist(folder: Path, seed: int = 0) -> Path:
             images[i, 2 + 2 * label : 6 + 2 * label, 4:24] += 180
         return images.clip(0, 255).astype(np.uint8), labels.astype(np.uint8)
 
-    for prefix, n in (("train", TINY_TRAIN), ("t10k", TINY_TEST)):
+    for prefix, n in (("train", train), ("t10k", TINY_TEST)):
         images, labels = make(n)
         write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", images)
         write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", labels)

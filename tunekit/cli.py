@@ -170,8 +170,6 @@ def study(
     Every other hyper-parameter stays at the reference; the reference is trained
     once and is the control of every space. Records land in DIR/NAME/trial_*/.
     """
-    from tunekit.tuning.study import prepare_study, run_study
-
     spec = StudySpec(
         family=family.value,
         spaces=tuple(space.split(",")),
@@ -190,6 +188,13 @@ def study(
         reference_overrides=_parse_sets(sets or [])
         + ((("width_multiplier", str(width_multiplier)),) if width_multiplier else ()),
     )
+    _execute_study(spec, directory, name, overwrite)
+
+
+def _execute_study(spec: StudySpec, directory: Path, name: str | None, overwrite: bool) -> None:
+    """Run a study with live progress, then show its leaderboard."""
+    from tunekit.tuning.study import prepare_study, run_study
+
     prepared = prepare_study(spec, directory, name)
     with show.StudyProgress(out) as progress:
         result = run_study(prepared, overwrite=overwrite, observer=progress)
@@ -237,17 +242,51 @@ def permutation(
     them the reference is used, and this is said. Results land in
     DIR/permutation-DATASET/.
     """
-    from tunekit.tuning.permutation import permutation_studies, run_permutation_study
-
     data = DataSpec(dataset.value, data_dir, subset, None, val_size)
     train = TrainSettings(epochs, patience, executions, seed)
     cnn = {"width_multiplier": width_multiplier} if width_multiplier else {}
-    chosen, prepared = permutation_studies(directory, data, train, permute, {"cnn": cnn})
+    _execute_permutation(directory, data, train, permute, {"cnn": cnn}, overwrite)
+
+
+def _execute_permutation(
+    directory: Path,
+    data: DataSpec,
+    train: TrainSettings,
+    permute: int,
+    overrides: dict[str, dict[str, Any]],
+    overwrite: bool,
+) -> None:
+    """Run the permutation study, saying first which models it retrains and why."""
+    from tunekit.tuning.permutation import permutation_studies, run_permutation_study
+
+    chosen, prepared = permutation_studies(directory, data, train, permute, overrides)
     for model in chosen:
         show.chosen_model(out, model.family, model.source, model.fallback)
     with show.StudyProgress(out) as progress:
         run_permutation_study(chosen, prepared, overwrite=overwrite, observer=progress)
     out.print(f"Permutation study: {prepared[0].study_dir.parent}")
+
+
+@app.command(name="run")
+@friendly
+def run_file(
+    study_file: Annotated[Path, typer.Argument(help="A study file, e.g. studies/smoke.toml.")],
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Discard a study made with other settings.")
+    ] = False,
+) -> None:
+    """Run (or resume) the study a TOML study file describes."""
+    from tunekit.studyfile import load_study_file
+
+    plan = load_study_file(study_file)
+    out.print(f"Study file {plan.path} ({plan.kind})")
+    if plan.kind == "permutation":
+        cnn = dict(plan.spec.reference_overrides)
+        _execute_permutation(
+            plan.directory, plan.spec.data, plan.spec.train, plan.permute, {"cnn": cnn}, overwrite
+        )
+    else:
+        _execute_study(plan.spec, plan.directory, plan.name, overwrite)
 
 
 @app.command()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from tunekit import __version__
@@ -40,6 +42,10 @@ def build_meta(
             for space in spaces
         },
         "data": dict(data),
+        # The request itself, so reports can load the same data again (clock galleries).
+        "data_spec": {
+            k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec.data).items()
+        },
         "train": spec.train.to_dict(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

@@ -1,0 +1,63 @@
+"""Study files: every shipped file is valid, the smoke study runs, bad files say why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tunekit.cli import app
+from tunekit.config import TunerKind
+from tunekit.studyfile import StudyFileError, load_study_file
+from tunekit.tuning.reading import read_study
+
+from .conftest import write_tiny_mnist
+
+STUDIES = Path(__file__).resolve().parent.parent / "studies"
+
+
+@pytest.mark.parametrize("path", sorted(STUDIES.glob("*.toml")), ids=lambda p: p.name)
+def test_every_shipped_study_file_is_valid(path):
+    study = load_study_file(path)
+    assert study.spec.train.epochs >= 1
+    assert study.kind in ("study", "permutation")
+
+
+def test_smoke_file_describes_a_tiny_width_study():
+    smoke = load_study_file(STUDIES / "smoke.toml")
+    assert smoke.spec.family == "mlp" and smoke.spec.spaces == ("width",)
+    assert smoke.spec.data.subset == 500 and smoke.spec.train.epochs == 2
+    assert smoke.spec.tuner is TunerKind.ONE_FACTOR
+
+
+def test_smoke_study_runs_from_the_cli(tmp_path, monkeypatch):
+    data = write_tiny_mnist(tmp_path / "data" / "fashion_mnist", train=800)
+    monkeypatch.setenv("TUNEKIT_DATA", str(data.parent))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["run", str(STUDIES / "smoke.toml")])
+    assert result.exit_code == 0, result.output
+    records = read_study(tmp_path / "runs" / "smoke").records
+    assert len(records) == 4
+    assert all(r.executions[0].epochs_run == 2 for r in records)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('family = "mlp"\nspaces = ["width"]\nepoch = 3\n', "unknown key epoch"),
+        ('family = "mlp"\nspaces = ["width"]\n[train]\nepochs = "ten"\n', "train.epochs must be"),
+        ('family = "mlp"\nspaces = ["widht"]\n', "Unknown space 'widht'"),
+        ('family = "mlp"\nspaces = ["width"]\ntuner = "grdi"\n', "tuner = 'grdi' is not allowed"),
+        ('family = "mlp"\nspaces = ["width"]\n[data]\nsubsett = 5\n', "allowed in [data]"),
+        ('family = "mlp"\nspaces = ["width"]\n[reference]\ncolour = 1\n', "Unknown hyper"),
+        ('family = "mlp"\nspaces = ["width"\n', "not valid TOML"),
+    ],
+)
+def test_bad_study_files_name_the_file_and_the_key(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(StudyFileError) as caught:
+        load_study_file(path)
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)

@@ -1,0 +1,161 @@
+"""Declarative study files: a TOML file names a family, spaces, data, budget and tuner.
+
+A file's top-level keys are the scalar fields of ``StudySpec`` (``family``, ``spaces``,
+``tuner``, ...) plus ``kind``, ``dir`` and ``name``; its tables are ``[data]``
+(``DataSpec``), ``[train]`` (``TrainSettings``), any other dataclass field of
+``StudySpec`` by its name, and ``[reference]`` (reference values to change). Every key
+is checked against those fields, so a typo is an error that names the file, the key and
+what is allowed, never a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, fields, is_dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from tunekit.config import StudySpec
+from tunekit.errors import TunekitError
+from tunekit.hypermodels import get_family
+
+KINDS = ("study", "permutation")
+_RUN_KEYS = {"kind": str, "dir": str, "name": str, "permute": int}
+
+
+@dataclass(frozen=True)
+class StudyFile:
+    """A parsed study file.
+
+    Attributes:
+        path: The file.
+        kind: ``study`` (one-factor or search) or ``permutation``.
+        spec: The study it describes.
+        directory: Folder of study directories (``dir``, default ``runs``).
+        name: Study directory name, if the file gives one.
+        permute: Permutation seed of a ``permutation`` study.
+    """
+
+    path: Path
+    kind: str
+    spec: StudySpec
+    directory: Path
+    name: str | None
+    permute: int
+
+
+class StudyFileError(TunekitError):
+    """A study file that cannot be used as written."""
+
+
+def _allowed(cls: type) -> str:
+    return ", ".join(f.name for f in fields(cls))
+
+
+def _convert(path: Path, key: str, value: Any, kind: Any) -> Any:
+    """Check ``value`` against a field's type and convert it (lists, paths, enums)."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [k for k in typing.get_args(kind) if k is not type(None)]
+        return None if value is None else _convert(path, key, value, options[0])
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        allowed = [member.value for member in kind]
+        if value not in allowed:
+            raise StudyFileError(f"{path}: {key} = {value!r} is not allowed; use one of {allowed}.")
+        return kind(value)
+    if origin is tuple:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise StudyFileError(f"{path}: {key} must be a list, got {value!r}.")
+        return tuple(value)
+    if kind is Path:
+        return Path(value) if isinstance(value, str) else _bad(path, key, value, "a path")
+    expected = {int: (int,), float: (int, float), str: (str,), bool: (bool,)}.get(kind)
+    if expected and (not isinstance(value, expected) or (kind is int and isinstance(value, bool))):
+        _bad(path, key, value, f"a {kind.__name__}")
+    return value
+
+
+def _bad(path: Path, key: str, value: Any, what: str) -> Any:
+    raise StudyFileError(f"{path}: {key} must be {what}, got {value!r}.")
+
+
+def _build(path: Path, cls: type, table: dict[str, Any], prefix: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            raise StudyFileError(
+                f"{path}: unknown key {prefix}{key}; allowed in [{prefix.rstrip('.') or 'top'}]:"
+                f" {_allowed(cls)}."
+            )
+        values[key] = _convert(path, f"{prefix}{key}", value, hints[key])
+    try:
+        return cls(**values)
+    except TunekitError as exc:
+        raise StudyFileError(f"{path}: {exc}") from None
+
+
+def load_study_file(path: Path) -> StudyFile:
+    """Read and check a study file.
+
+    Raises:
+        StudyFileError: The file is missing, is not TOML, or has an unknown key, a
+            value of the wrong type, or an unknown family, space or choice.
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise StudyFileError(f"{path}: no such study file.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyFileError(f"{path}: not valid TOML ({exc}).") from None
+    run = {key: raw.pop(key) for key in list(raw) if key in _RUN_KEYS}
+    for key, kind in _RUN_KEYS.items():
+        if key in run and not isinstance(run[key], kind):
+            _bad(path, key, run[key], f"a {kind.__name__}")
+    kind = run.get("kind", "study")
+    if kind not in KINDS:
+        raise StudyFileError(f"{path}: kind = {kind!r} is not allowed; use one of {list(KINDS)}.")
+    reference = raw.pop("reference", {})
+    hints = typing.get_type_hints(StudySpec)
+    nested = {f.name for f in fields(StudySpec) if is_dataclass(hints[f.name])}
+    tables = {name: raw.pop(name) for name in list(raw) if name in nested}
+    top = dict(raw)
+    if kind == "permutation":
+        top.setdefault("family", "cnn")  # [reference] values apply to the CNN
+        top.setdefault("spaces", [])
+    spec = _build(path, StudySpec, {**top, "reference_overrides": []}, "")
+    for name, table in tables.items():
+        if not isinstance(table, dict):
+            _bad(path, name, table, "a table")
+        spec = dataclasses.replace(spec, **{name: _build(path, hints[name], table, f"{name}.")})
+    spec = dataclasses.replace(spec, reference_overrides=tuple(reference.items()))
+    _check_names(path, spec, kind)
+    return StudyFile(
+        path=path,
+        kind=kind,
+        spec=spec,
+        directory=Path(run.get("dir", "runs")),
+        name=run.get("name"),
+        permute=run.get("permute", 0),
+    )
+
+
+def _check_names(path: Path, spec: StudySpec, kind: str) -> None:
+    """Resolve family, spaces and reference values now, so errors name the file."""
+    try:
+        family = get_family(spec.family)
+        family.reference_with(dict(spec.reference_overrides))
+        if kind == "study":
+            family.resolve_spaces(spec.spaces)
+    except TunekitError as exc:
+        raise StudyFileError(f"{path}: {exc}") from None
+
