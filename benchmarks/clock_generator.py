@@ -11,7 +11,8 @@ import argparse
 import os
 import time
 
-from tunekit.data.clocks import FULL, _atlas, _cpus, _textures, generate_clocks
+from tunekit.data._clock_art import clock_atlas, wall_textures
+from tunekit.data.clocks import FULL, _cpus, generate_clocks
 
 
 def main() -> None:
@@ -24,8 +25,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"cpus used={_cpus()}  load average={os.getloadavg()[0]:.2f}  n={args.n}")
     for size in args.sizes:
-        _atlas.cache_clear()
-        _textures.cache_clear()
+        clock_atlas.cache_clear()
+        wall_textures.cache_clear()
         cold, cold_cpu = _timed(args.n, size, args.seed)
         warm = [_timed(args.n, size, args.seed) for _ in range(args.repeat)]
         best, best_cpu = min(warm) if warm else (cold, cold_cpu)
