@@ -42,7 +42,7 @@ def plain_fit(subset: int | None, epochs: int, seed: int) -> float:
 
 def tunekit_trial(subset: int | None, epochs: int, seed: int) -> tuple[float, float]:
     """Wall seconds of a one-trial tunekit study, and the record's own fit time."""
-    from tunekit.config import Checkpoints, DataSpec, StudySpec, TrainSettings
+    from tunekit.config import DataSpec, KeepCheckpoints, StudySpec, TrainSettings
     from tunekit.tuning.study import prepare_study, run_study
 
     spec = StudySpec(
@@ -50,7 +50,7 @@ def tunekit_trial(subset: int | None, epochs: int, seed: int) -> tuple[float, fl
         spaces=("width",),
         data=DataSpec("fashion_mnist", subset=subset),
         train=TrainSettings(
-            epochs=epochs, patience=epochs + 1, seed=seed, checkpoints=Checkpoints.NONE
+            epochs=epochs, patience=epochs + 1, seed=seed, keep_checkpoints=KeepCheckpoints.NONE
         ),
     )
     with tempfile.TemporaryDirectory() as tmp:

@@ -78,3 +78,11 @@ def test_unwritable_dir_exits_2(tiny_data_dir, tmp_path):
     assert result.exit_code == 2
     assert "Cannot write" in result.output
     assert blocker.read_text() == "not a folder"
+
+
+def test_clocks_preview_writes_a_contact_sheet(tmp_path):
+    sheet = tmp_path / "sheet.png"
+    args = ["clocks", "preview", "--out", str(sheet), "--n", "4", "--image-size", "32"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert sheet.read_bytes()[:4] == b"\x89PNG"

@@ -17,7 +17,14 @@ import typer
 from rich.console import Console
 
 from tunekit import console as show
-from tunekit.config import Checkpoints, DataSpec, StudySpec, TrainSettings
+from tunekit.config import (
+    DataSpec,
+    KeepCheckpoints,
+    SearchSettings,
+    StudySpec,
+    TrainSettings,
+    TunerKind,
+)
 from tunekit.errors import TunekitError
 from tunekit.hypermodels import FAMILIES, get_family
 
@@ -158,17 +165,55 @@ def study(
     name: Annotated[
         str | None, typer.Option(help="Study directory name [default: FAMILY-DATASET].")
     ] = None,
-    checkpoints: Annotated[
-        Checkpoints, typer.Option(help="Which trained weights to keep.")
-    ] = Checkpoints.ALL,
+    keep_checkpoints: Annotated[
+        KeepCheckpoints,
+        typer.Option(help="Trained weights kept: the best trial's, every trial's, or none."),
+    ] = KeepCheckpoints.BEST,
+    tuner: Annotated[
+        TunerKind,
+        typer.Option(help="one-factor: each space in turn; the others search the spaces jointly."),
+    ] = TunerKind.ONE_FACTOR,
+    max_trials: Annotated[
+        int, typer.Option(help="random, bayesian: completed trials to end with.")
+    ] = 20,
+    objective: Annotated[
+        str | None,
+        typer.Option(
+            help="Validation metric to optimise (default: the family's, e.g. val_accuracy)."
+        ),
+    ] = None,
+    max_epochs: Annotated[
+        int | None,
+        typer.Option(help="hyperband: epochs of the longest-trained models (default: --epochs)."),
+    ] = None,
+    factor: Annotated[
+        int,
+        typer.Option(
+            help="hyperband: keep 1 in FACTOR models per round, train them FACTOR x longer."
+        ),
+    ] = 3,
+    workers: Annotated[
+        int, typer.Option(help="Train in N worker processes on this machine (0: in this one).")
+    ] = 0,
+    listen: Annotated[
+        str,
+        typer.Option(
+            help="With --workers: HOST:PORT to listen on; 0.0.0.0:PORT lets other machines join."
+        ),
+    ] = "127.0.0.1:0",
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Start a grid of more than 100 trials.")
+    ] = False,
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Discard a study made with other settings.")
     ] = False,
 ) -> None:
-    """Run a one-factor study, or resume it by running the same command again.
+    """Run a study, or resume it by running the same command again.
 
-    Every other hyper-parameter stays at the reference; the reference is trained
-    once and is the control of every space. Records land in DIR/NAME/trial_*/.
+    One-factor (the default): every other hyper-parameter stays at the reference; the
+    reference is trained once and is the control of every space. Searches (--tuner
+    grid, random, bayesian, hyperband) vary the listed spaces jointly, the rest at the
+    reference. Records land in DIR/NAME/trial_*/.
     """
     spec = StudySpec(
         family=family.value,
@@ -184,20 +229,39 @@ def study(
             clock_style=clock_style.value,
             data_seed=data_seed,
         ),  # fmt: skip
-        train=TrainSettings(epochs, patience, executions, seed, checkpoints),
+        train=TrainSettings(epochs, patience, executions, seed, keep_checkpoints),
         reference_overrides=_parse_sets(sets or [])
         + ((("width_multiplier", str(width_multiplier)),) if width_multiplier else ()),
+        tuner=tuner,
+        search=SearchSettings(max_trials, objective, max_epochs, factor),
     )
-    _execute_study(spec, directory, name, overwrite)
+    _execute_study(spec, directory, name, overwrite, workers=workers, listen=listen, yes=yes)
 
 
-def _execute_study(spec: StudySpec, directory: Path, name: str | None, overwrite: bool) -> None:
+def _execute_study(
+    spec: StudySpec,
+    directory: Path,
+    name: str | None,
+    overwrite: bool,
+    *,
+    workers: int = 0,
+    listen: str = "127.0.0.1:0",
+    yes: bool = False,
+) -> None:
     """Run a study with live progress, then show its leaderboard."""
+    from tunekit.tuning.search import check_cost
     from tunekit.tuning.study import prepare_study, run_study
 
+    if workers < 0:
+        raise TunekitError(f"--workers must be 0 or more, got {workers}.")
     prepared = prepare_study(spec, directory, name)
+    if spec.tuner.is_search:
+        check_cost(spec, prepared.cost, yes)
+        show.search_plan(out, spec.tuner.value, ",".join(spec.spaces), prepared.cost)
     with show.StudyProgress(out) as progress:
-        result = run_study(prepared, overwrite=overwrite, observer=progress)
+        result = run_study(
+            prepared, overwrite=overwrite, observer=progress, workers=workers, listen=listen
+        )
     _show_leaderboard(result, top=10)
     out.print(f"Study directory: {result.path}  (tunekit report {result.path})")
 
@@ -274,6 +338,9 @@ def run_file(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Discard a study made with other settings.")
     ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Start a grid of more than 100 trials.")
+    ] = False,
 ) -> None:
     """Run (or resume) the study a TOML study file describes."""
     from tunekit.studyfile import load_study_file
@@ -286,7 +353,53 @@ def run_file(
             plan.directory, plan.spec.data, plan.spec.train, plan.permute, {"cnn": cnn}, overwrite
         )
     else:
-        _execute_study(plan.spec, plan.directory, plan.name, overwrite)
+        _execute_study(plan.spec, plan.directory, plan.name, overwrite, yes=yes)
+
+
+@app.command()
+@friendly
+def worker(
+    study_dir: Annotated[Path, typer.Argument(help="The study directory, shared with the chief.")],
+    chief: Annotated[
+        str | None,
+        typer.Option(help="HOST:PORT of the chief (default: the address it wrote in STUDY_DIR)."),
+    ] = None,
+    tuner_id: Annotated[
+        str | None,
+        typer.Option("--id", help="This worker's name, unique in the study (default: host-pid)."),
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where this machine keeps the data, searched first.")
+    ] = None,
+    trials_per_process: Annotated[
+        int | None,
+        typer.Option(
+            help="Exit with code 4 after N trials, for a fresh process to continue "
+            "(TensorFlow's memory grows a few MB per model)."
+        ),
+    ] = None,
+) -> None:
+    """Join a running study (`tunekit study ... --workers N`) and train its trials.
+
+    The chief hands out the trials; this process trains them and writes their
+    records into STUDY_DIR, which must be shared with the chief (NFS or similar).
+    """
+    from tunekit.tuning.distributed import RECYCLE_EXIT
+    from tunekit.tuning.worker import run_worker
+
+    with show.StudyProgress(out) as progress:
+        finished = run_worker(
+            study_dir,
+            chief=chief,
+            tuner_id=tuner_id,
+            data_dir=data_dir,
+            observer=progress,
+            trial_limit=trials_per_process,
+        )
+    if not finished:
+        out.print(f"Ran {trials_per_process} trials; a fresh worker process continues.")
+        raise typer.Exit(RECYCLE_EXIT)
+    out.print("The chief has no more trials for this worker.")
 
 
 @app.command()
@@ -374,8 +487,36 @@ def spaces(
         out.print(show.spaces_table(get_family(name)))
 
 
+clocks_app = typer.Typer(help="Synthetic analogue clocks: look at what a model must read.")
+app.add_typer(clocks_app, name="clocks")
+
+
+@clocks_app.command("preview")
+@friendly
+def clocks_preview(
+    out_path: Annotated[Path, typer.Option("--out", help="PNG file to write.")] = Path(
+        "clocks.png"
+    ),
+    count: Annotated[int, typer.Option("--n", help="Clocks on the sheet.")] = 32,
+    image_size: Annotated[int, typer.Option(help="Image side in pixels.")] = 150,
+    style: Annotated[ClockStyleName, typer.Option(help="Difficulty preset.")] = (
+        ClockStyleName.full
+    ),
+    seed: Annotated[int, typer.Option(help="Generator seed.")] = 0,
+) -> None:
+    """Write a contact sheet of labelled synthetic clocks."""
+    from tunekit.data.clock_preview import draw_contact_sheet
+    from tunekit.data.clocks import clock_style, generate_clocks
+
+    images, labels = generate_clocks(
+        count, image_size=image_size, seed=seed, style=clock_style(style.value)
+    )
+    out.print(f"Wrote {draw_contact_sheet(images, labels, out_path)}")
+
+
 def main() -> None:
     """Entry point of the ``tunekit`` console script."""
     # TensorFlow's C++ start-up chatter (CUDA probing, CPU features) is not for users.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # gRPC's notes on forking workers
     app()

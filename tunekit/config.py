@@ -17,13 +17,23 @@ from tunekit.errors import TunekitError
 class TunerKind(str, Enum):
     """How the values of a study's spaces are chosen."""
 
-    ONE_FACTOR = "one-factor"
+    ONE_FACTOR = "one-factor"  # each space's values in turn, the rest at the reference
+    GRID = "grid"  # every combination of the spaces' values
+    RANDOM = "random"  # --max-trials random combinations
+    BAYESIAN = "bayesian"  # --max-trials combinations proposed by a Gaussian process
+    HYPERBAND = "hyperband"  # successive halving over epochs (Li et al., 2018)
+
+    @property
+    def is_search(self) -> bool:
+        """Whether the spaces are searched jointly rather than one at a time."""
+        return self is not TunerKind.ONE_FACTOR
 
 
-class Checkpoints(str, Enum):
-    """Which trained weights a study keeps on disk."""
+class KeepCheckpoints(str, Enum):
+    """Which trained weights a study keeps on disk (of each trial's first execution)."""
 
-    ALL = "all"  # best weights of every trial's first execution
+    BEST = "best"  # the best trial's only: older ones are deleted as a better one appears
+    ALL = "all"  # every trial's
     NONE = "none"  # records only; the smallest study directory
 
 
@@ -70,14 +80,15 @@ class TrainSettings:
         executions: Repeats of every trial, each with its own seed.
         seed: Seed of the first execution; execution ``i`` uses ``seed + i``, so every
             variant sees the same seeds and differences are not seed noise.
-        checkpoints: Which weights are kept on disk.
+        keep_checkpoints: Which weights are kept on disk; a Hyperband search keeps
+            every trial's until it ends, as later rounds continue from them.
     """
 
     epochs: int = 100
     patience: int = 5
     executions: int = 1
     seed: int = 42
-    checkpoints: Checkpoints = Checkpoints.ALL
+    keep_checkpoints: KeepCheckpoints = KeepCheckpoints.BEST
 
     def __post_init__(self) -> None:
         for name in ("epochs", "patience", "executions"):
@@ -88,8 +99,44 @@ class TrainSettings:
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as JSON-ready plain data."""
         data = asdict(self)
-        data["checkpoints"] = self.checkpoints.value
+        data["keep_checkpoints"] = self.keep_checkpoints.value
         return data
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How a joint search (``--tuner grid|random|bayesian|hyperband``) runs.
+
+    Attributes:
+        max_trials: Random and Bayesian searches end with this many completed or
+            diverged trials; failed and invalid ones do not count.
+        objective: The ``val_`` metric optimised; ``None`` means the family's own.
+        max_epochs: Hyperband: epochs of the longest-trained models (``None``: ``--epochs``).
+        factor: Hyperband: each round keeps one model in ``factor`` and trains it
+            ``factor`` times longer.
+    """
+
+    max_trials: int = 20
+    objective: str | None = None
+    max_epochs: int | None = None
+    factor: int = 3
+
+    def __post_init__(self) -> None:
+        if self.max_trials < 1:
+            raise TunekitError(f"--max-trials must be at least 1, got {self.max_trials}.")
+        if self.max_epochs is not None and self.max_epochs < 1:
+            raise TunekitError(f"--max-epochs must be at least 1, got {self.max_epochs}.")
+        if self.factor < 2:
+            raise TunekitError(f"--factor must be at least 2, got {self.factor}.")
+        if self.objective is not None and not self.objective.startswith("val_"):
+            raise TunekitError(
+                f"--objective must be a validation metric such as val_accuracy or val_loss, "
+                f"got {self.objective!r}."
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the settings as JSON-ready plain data."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -103,6 +150,7 @@ class StudySpec:
         train: How each trial is trained.
         reference_overrides: Reference values changed by the user (``--set``).
         tuner: How the spaces' values are chosen.
+        search: Trial budget, objective and Hyperband settings.
     """
 
     family: str
@@ -111,3 +159,4 @@ class StudySpec:
     train: TrainSettings = field(default_factory=TrainSettings)
     reference_overrides: tuple[tuple[str, Any], ...] = ()
     tuner: TunerKind = TunerKind.ONE_FACTOR
+    search: SearchSettings = field(default_factory=SearchSettings)

@@ -21,6 +21,7 @@ from tunekit.report import LeaderboardInfo
 from tunekit.tuning.events import StudyStart
 from tunekit.tuning.plan import space_values
 from tunekit.tuning.records import TrialRecord, TrialStatus
+from tunekit.tuning.search import SearchCost, describe_cost
 
 STATUS_STYLE = {
     TrialStatus.COMPLETED: "green",
@@ -110,10 +111,28 @@ class StudyProgress:
             self.progress.remove_task(self.trial_task)
             self.trial_task = None
         if record.score is not None and math.isfinite(record.score):
-            better = self.best is None or record.score > self.best[0]
-            if better:
+            sign = -1 if self.start is not None and self.start.direction == "min" else 1
+            if self.best is None or sign * (record.score - self.best[0]) > 0:
                 self.best = (record.score, record.label)
         self.console.print(trial_line(record))
+
+    def workers_started(self, address: str, workers: int) -> None:
+        """Say where the chief listens and how another machine joins it."""
+        assert self.start is not None
+        self.console.print(
+            f"Chief listening on {address} with {workers} local worker(s); from another "
+            f"machine: tunekit worker {self.start.study_dir} --chief {address}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def search_plan(console: Console, tuner: str, spaces: str, cost: SearchCost) -> None:
+    """One line before a search starts: what it searches and what it may cost."""
+    console.print(
+        f"{tuner} search over {spaces}: {cost.trials:,} trials, {describe_cost(cost)}.",
+        highlight=False,
+    )
 
 
 def trial_line(record: TrialRecord) -> str:

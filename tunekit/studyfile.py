@@ -158,4 +158,3 @@ def _check_names(path: Path, spec: StudySpec, kind: str) -> None:
             family.resolve_spaces(spec.spaces)
     except TunekitError as exc:
         raise StudyFileError(f"{path}: {exc}") from None
-

@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from tunekit.report import ComparisonInfo, Curve, Panel, draw_comparison
+from tunekit.report import (
+    Change,
+    ClockGalleryInfo,
+    ComparisonInfo,
+    Curve,
+    ErrorHistogram,
+    ErrorHistogramInfo,
+    Estimate,
+    GalleryImage,
+    HPScatter,
+    Panel,
+    PermutationDataset,
+    PermutationInfo,
+    PermutationModel,
+    PermutationRun,
+    SearchInfo,
+    SearchTrial,
+    draw_comparison,
+    draw_error_histograms,
+    draw_gallery,
+    draw_permutation,
+    draw_search,
+)
+from tunekit.report._clock import ERROR_EDGES
 from tunekit.report._draw import REFERENCE_COLOR, REFERENCE_WIDTH, save_figure
 
 # A layout that collapses only warns: make it fail the test.
@@ -74,3 +98,106 @@ def test_edge_cases_do_not_crash(tmp_path):
     ):
         save_figure(draw_comparison(info), tmp_path / info.title)
         assert (tmp_path / f"{info.title}.png").exists()
+
+
+# --- the other kinds' figures --------------------------------------------------------------
+
+
+def _hist(label, counts, best=False):
+    return ErrorHistogram(label, "00", counts, sum(counts), 5.0, 2.0, best)
+
+
+def test_error_histograms_big_and_small(tmp_path):
+    edges = ERROR_EDGES
+    counts = (5, 3, 2, 1, 0, 0, 0, 0, 2, 0, 0, 0, 1)
+    panels = tuple(_hist(f"r{i}", counts, i == 2) for i in range(5))
+    fig = draw_error_histograms(ErrorHistogramInfo("clock", edges, panels[2], panels))
+    visible = _visible_axes(fig)
+    assert len(visible) == 6  # the best, then 5 of a 2 x 4 grid
+    big = visible[0]
+    assert big.get_xticklabels()[8].get_text() == "55-65"
+    save_figure(fig, tmp_path / "errors")
+    zero = _hist("empty", (0,) * 13)
+    for info in (
+        ErrorHistogramInfo("none", edges, None, ()),
+        ErrorHistogramInfo("one", edges, zero, ()),
+    ):
+        draw_error_histograms(info).canvas.draw()  # lays out and renders, writes nothing
+
+
+def test_gallery_titles_every_image(tmp_path):
+    images = tuple(
+        GalleryImage(i, 60 * i, 60.0 * i + 60, 60.0, f"true {i:02d}:00 / pred {i + 1:02d}:00")
+        for i in range(1, 8)
+    )
+    info = ClockGalleryInfo("trial 01", "01", 0, 55.0, 65.0, 9, 100, images)
+    pixels = [np.full((16, 16), 200, dtype=np.uint8)] * 6 + [np.full((16, 16), 0.5)]
+    fig = draw_gallery(info, pixels)
+    titles = [ax.get_title() for ax in _visible_axes(fig)]
+    assert titles == [item.title for item in images]
+    assert "the first 7 of 9" in fig._suptitle.get_text()
+    save_figure(fig, tmp_path / "gallery")
+
+
+def _run(acc, std=None, history=(0.5, 0.75)):
+    test = Estimate(acc, std, 1 if std is None else 2)
+    return PermutationRun(
+        "x", None, "completed", Estimate(acc, None, 1), test, 2.0, 1.0, 100, history
+    )
+
+
+def test_permutation_figure_and_edge_cases(tmp_path):
+    change = Change(-0.05, -0.07, -0.03, False)
+    full = PermutationDataset(
+        "mnist",
+        tmp_path,
+        (
+            PermutationModel(
+                "mlp", "", False, _run(0.9), _run(0.9, 0.01), Change(0.0), "", "unknown"
+            ),
+            PermutationModel("cnn", "", False, _run(0.95), _run(0.9), change, "", "lost"),
+        ),
+        "",
+    )
+    partial = PermutationDataset(
+        "fashion_mnist",
+        tmp_path,
+        (
+            PermutationModel(
+                "mlp", "", False, _run(0.8, history=(None, 0.5)), None, None, "", "incomplete"
+            ),
+            PermutationModel("cnn", "", True, None, None, None, "", "incomplete"),
+        ),
+        "",
+    )  # fmt: skip
+    empty = PermutationDataset("kmnist", tmp_path, (), "")
+    fig = draw_permutation(PermutationInfo((full, partial, empty)))
+    assert len(fig.axes) == 6
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "CNN: 90.00%\n-5.00 pp (lost)" in texts
+    save_figure(fig, tmp_path / "permutation")
+    draw_permutation(PermutationInfo(())).canvas.draw()
+
+
+def test_search_figure_and_edge_cases(tmp_path):
+    trials = (
+        SearchTrial(1, "00", "completed", 0.5, 0.5, False, (("lr", 0.001), ("opt", "sgd"))),
+        SearchTrial(2, "01", "completed", 0.75, 0.75, True, (("lr", 0.01), ("opt", "adam"))),
+        SearchTrial(3, "02", "diverged", None, 0.75, False, (("lr", 0.1), ("opt", "adam"))),
+    )
+    hps = (
+        HPScatter("lr", "log", (), ((0.001, 0.5), (0.01, 0.75)), 0.01),
+        HPScatter("opt", "categorical", ("sgd", "adam"), (("sgd", 0.5), ("adam", 0.75)), "adam"),
+        HPScatter("units", "linear", (), (), None),
+    )
+    info = SearchInfo("mlp", "random", "val_accuracy", "max", trials, hps, "01")
+    fig = draw_search(info)
+    assert [ax.get_title() for ax in _visible_axes(fig)][1:] == ["lr", "opt", "units"]
+    assert _visible_axes(fig)[1].get_xscale() == "log"
+    save_figure(fig, tmp_path / "search")
+    unscored = SearchTrial(1, "00", "failed", None, None, False, ())
+    for edge in (
+        SearchInfo("empty", "grid", "val_loss", "min", (), (), None),
+        SearchInfo("unscored", "grid", "val_loss", "min", (unscored,), (), None),
+    ):
+        draw_search(edge).canvas.draw()

@@ -59,7 +59,10 @@ def test_study_metadata_holds_data_fingerprint_and_settings(width_study):
     assert meta["data"]["fingerprint"] and meta["data"]["name"] == "mnist"
     assert meta["train"]["epochs"] == 2
     assert meta["spaces"]["widths"]["values"][0] == "100-30-10"
-    assert (prepared.study_dir / "trial_0000" / "best.weights.h5").exists()
+    # --keep-checkpoints best (the default): the best trial's weights only.
+    best = max(study.records, key=lambda r: (r.score, -int(r.trial_id)))
+    weights = sorted(prepared.study_dir.glob("trial_*/best.weights.h5"))
+    assert weights == [prepared.study_dir / f"trial_{best.trial_id}" / "best.weights.h5"]
 
 
 def test_rerun_trains_nothing_and_adding_a_space_reuses_the_reference(width_study):

@@ -1,40 +1,95 @@
 """Reports of tunekit studies: info objects (no matplotlib), then figures, tables and pages.
 
-Compute, then draw: ``comparison_info``, ``ablation_info`` and ``leaderboard_info``
-turn a study's records into plain frozen dataclasses; ``draw_comparison`` and the
-table renderers turn those into figures and text; ``make_report`` does both and
-writes a self-contained ``index.html``. matplotlib is imported only when drawing.
+Compute, then draw: ``comparison_info``, ``ablation_info``, ``leaderboard_info``,
+``clock_table_info``, ``error_histogram_info``, ``clock_gallery_info``,
+``permutation_info`` and ``search_info`` turn records into plain frozen dataclasses;
+the ``draw_*`` functions and the table renderers turn those into figures and text;
+``make_report`` does both and writes a self-contained ``index.html``. matplotlib is
+imported only when drawing.
 """
 
 from __future__ import annotations
 
 from tunekit.report._ablation import AblationRow, AblationTable, Change, Estimate, ablation_info
+from tunekit.report._clock import (
+    ClockGalleryInfo,
+    ErrorHistogram,
+    ErrorHistogramInfo,
+    GalleryImage,
+    clock_gallery_info,
+    error_histogram_info,
+    load_test_images,
+)
+from tunekit.report._clock_tables import ClockRow, ClockTable, clock_table_info, render_clock_tables
 from tunekit.report._comparison import ComparisonInfo, Curve, Panel, comparison_info
 from tunekit.report._export import ExportFormat, export_rows, write_export
+from tunekit.report._kinds import ReportInputs, find_report_inputs
 from tunekit.report._leaderboard import LeaderboardInfo, LeaderboardRow, leaderboard_info
-from tunekit.report._report import ReportResult, draw_comparison, make_report
+from tunekit.report._permutation import (
+    PermutationDataset,
+    PermutationInfo,
+    PermutationModel,
+    PermutationRun,
+    permutation_info,
+)
+from tunekit.report._report import (
+    ReportResult,
+    draw_comparison,
+    draw_error_histograms,
+    draw_gallery,
+    draw_permutation,
+    draw_search,
+    make_report,
+)
+from tunekit.report._search import HPScatter, SearchInfo, SearchTrial, search_info
 from tunekit.report._tables import TableFormat, render_ablation, render_leaderboard
 
 __all__ = [
     "AblationRow",
     "AblationTable",
     "Change",
+    "ClockGalleryInfo",
+    "ClockRow",
+    "ClockTable",
     "ComparisonInfo",
     "Curve",
+    "ErrorHistogram",
+    "ErrorHistogramInfo",
     "Estimate",
     "ExportFormat",
+    "GalleryImage",
+    "HPScatter",
     "LeaderboardInfo",
     "LeaderboardRow",
     "Panel",
+    "PermutationDataset",
+    "PermutationInfo",
+    "PermutationModel",
+    "PermutationRun",
+    "ReportInputs",
     "ReportResult",
+    "SearchInfo",
+    "SearchTrial",
     "TableFormat",
     "ablation_info",
+    "clock_gallery_info",
+    "clock_table_info",
     "comparison_info",
     "draw_comparison",
+    "draw_error_histograms",
+    "draw_gallery",
+    "draw_permutation",
+    "draw_search",
+    "error_histogram_info",
     "export_rows",
+    "find_report_inputs",
     "leaderboard_info",
+    "load_test_images",
     "make_report",
+    "permutation_info",
     "render_ablation",
+    "render_clock_tables",
     "render_leaderboard",
+    "search_info",
     "write_export",
 ]

@@ -91,15 +91,18 @@ class AblationTable:
     rows: tuple[AblationRow, ...]
 
 
-def _values(record: TrialRecord, which: str, metric: str) -> list[float]:
+def metric_values(record: TrialRecord, which: str, metric: str) -> list[float]:
+    """The finite ``val`` or ``test`` values of ``metric`` over a trial's executions."""
     return finite(getattr(ex, f"{which}_metrics").get(metric) for ex in record.executions)
 
 
-def _estimate(values: list[float]) -> Estimate:
+def estimate(values: list[float]) -> Estimate:
+    """Mean, sample deviation and count of ``values``."""
     return Estimate(mean(values), std(values), len(values))
 
 
-def _change(values: list[float], reference: list[float]) -> Change | None:
+def change_between(values: list[float], reference: list[float]) -> Change | None:
+    """The change of ``values`` from ``reference``, with a Welch interval where both have 2+."""
     if not values or not reference:
         return None
     delta = math.fsum(values) / len(values) - math.fsum(reference) / len(reference)
@@ -112,19 +115,19 @@ def _change(values: list[float], reference: list[float]) -> Change | None:
 
 def _row(member: SpaceMember, reference: SpaceMember | None, metric: str) -> AblationRow:
     record = member.record
-    val, test = _values(record, "val", metric), _values(record, "test", metric)
+    val, test = metric_values(record, "val", metric), metric_values(record, "test", metric)
     val_change = test_change = None
     if reference is not None and not member.is_reference:
-        val_change = _change(val, _values(reference.record, "val", metric))
-        test_change = _change(test, _values(reference.record, "test", metric))
+        val_change = change_between(val, metric_values(reference.record, "val", metric))
+        test_change = change_between(test, metric_values(reference.record, "test", metric))
     return AblationRow(
         trial_id=record.trial_id,
         value=member.value,
         is_reference=member.is_reference,
         status=record.status.value,
         executions=len(record.executions),
-        val=_estimate(val),
-        test=_estimate(test),
+        val=estimate(val),
+        test=estimate(test),
         val_change=val_change,
         test_change=test_change,
         epochs=mean([float(ex.epochs_run) for ex in record.executions]),

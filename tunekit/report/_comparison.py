@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tunekit.report._kinds import study_metric
 from tunekit.report._spaces import SpaceMember, running_count, space_groups, study_title
 from tunekit.report._stats import finite, mean, std
 from tunekit.tuning.reading import StudyRecords
@@ -67,12 +68,28 @@ class ComparisonInfo:
         metric: The metric drawn (``accuracy``: ``val_accuracy`` solid, ``accuracy`` dashed).
         panels: One panel per space that has at least one finished trial.
         running: Trials still running, left out of the figure.
+        direction: ``max`` when higher values are better, ``min`` when lower are.
+        chance: The metric of a random guess, drawn as a dotted line (``None``: not drawn).
     """
 
     title: str
     metric: str
     panels: tuple[Panel, ...]
     running: int = 0
+    direction: str = "max"
+    chance: float | None = None
+
+
+#: Axis labels of metrics whose name does not say their unit.
+METRIC_LABELS = {"time_error": "mean error (minutes)"}
+#: The value of a uniformly random guess, where it does not depend on the data:
+#: on a 12-hour dial a random time is 180 minutes off on average.
+CHANCE = {"time_error": 180.0}
+
+
+def metric_label(metric: str) -> str:
+    """How a metric is named on an axis, e.g. ``mean error (minutes)`` for ``time_error``."""
+    return METRIC_LABELS.get(metric, metric)
 
 
 def value_label(value: Any, *, is_reference: bool, status: str) -> str:
@@ -81,18 +98,18 @@ def value_label(value: Any, *, is_reference: bool, status: str) -> str:
     return f"{value} ({', '.join(notes)})" if notes else str(value)
 
 
-def _per_epoch(histories: list[list[float]]) -> list[list[float]]:
+def per_epoch(histories: list[list[float]]) -> list[list[float]]:
     """Transpose histories of different lengths: the finite values at each epoch."""
     longest = max((len(h) for h in histories), default=0)
     return [finite(h[i] for h in histories if i < len(h)) for i in range(longest)]
 
 
 def _band(
-    per_epoch: list[list[float]],
+    epochs: list[list[float]],
 ) -> tuple[tuple[float | None, ...], tuple[float | None, ...]]:
     """Mean minus and plus one sample deviation; ``None`` where fewer than two values."""
     lo, hi = [], []
-    for values in per_epoch:
+    for values in epochs:
         m, s = mean(values), std(values)
         lo.append(None if m is None or s is None else m - s)
         hi.append(None if m is None or s is None else m + s)
@@ -102,8 +119,8 @@ def _band(
 def _curve(member: SpaceMember, metric: str) -> Curve:
     record = member.record
     status = record.status.value
-    val = _per_epoch([list(ex.history.get(f"val_{metric}", [])) for ex in record.executions])
-    train = _per_epoch([list(ex.history.get(metric, [])) for ex in record.executions])
+    val = per_epoch([list(ex.history.get(f"val_{metric}", [])) for ex in record.executions])
+    train = per_epoch([list(ex.history.get(metric, [])) for ex in record.executions])
     longest = max(len(val), len(train))
     val += [[]] * (longest - len(val))
     train += [[]] * (longest - len(train))
@@ -126,13 +143,16 @@ def _curve(member: SpaceMember, metric: str) -> Curve:
     )
 
 
-def comparison_info(study: StudyRecords, metric: str = "accuracy") -> ComparisonInfo:
+def comparison_info(study: StudyRecords, metric: str | None = None) -> ComparisonInfo:
     """Compute the comparison figure's curves for every space of ``study``.
 
     Args:
         study: The study's records, from ``read_study``.
-        metric: The keras metric to draw; ``val_<metric>`` is the validation curve.
+        metric: The keras metric to draw; ``val_<metric>`` is the validation curve. By
+            default the study's objective without ``val_`` (``accuracy``, ``time_error``).
     """
+    metric = metric or study_metric(study.meta)
+    direction = str(study.meta.get("direction") or "max")
     panels = tuple(
         Panel(
             group.name, group.hp, group.description, tuple(_curve(m, metric) for m in group.members)
@@ -140,4 +160,6 @@ def comparison_info(study: StudyRecords, metric: str = "accuracy") -> Comparison
         for group in space_groups(study)
         if group.members
     )
-    return ComparisonInfo(study_title(study), metric, panels, running_count(study))
+    return ComparisonInfo(
+        study_title(study), metric, panels, running_count(study), direction, CHANCE.get(metric)
+    )

@@ -6,8 +6,8 @@ import base64
 from html import escape
 from pathlib import Path
 
-from tunekit.report._sections import StudySection, running_note, summary_items
-from tunekit.report._tables import DisplayTable, ablation_display, leaderboard_display
+from tunekit.report._sections import Block, Section
+from tunekit.report._tables import DisplayTable
 
 _CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -26,13 +26,14 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px;
 dl.facts dt { color: #666; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 figure { margin: 16px 0; }
-figure img { width: 100%; height: auto; border: 1px solid #eee; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 13px; }
 table { border-collapse: collapse; margin: 4px 0 20px; font-size: 13.5px;
         font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; caption-side: top; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e6e6e6; white-space: nowrap; }
-th { border-bottom: 2px solid #999; background: #f5f5f5; }
+th { border-bottom: 2px solid #999; background: #f5f5f5; white-space: normal;
+     vertical-align: bottom; }
 td:first-child { white-space: normal; }
 td.r, th.r { text-align: right; }
 td.l, th.l { text-align: left; }
@@ -43,6 +44,8 @@ tr.running td { color: #888; font-style: italic; }
 td.up { color: #11792f; }
 td.down { color: #b3261e; }
 td.noise { color: #888; }
+td.better { color: #11792f; }
+td.worse { color: #b3261e; }
 .files a { margin-right: 12px; }
 nav ul { margin: 4px 0; }
 .scroll { overflow-x: auto; }
@@ -71,36 +74,36 @@ def _image(out_dir: Path, figure: Path) -> str:
     return f"data:image/png;base64,{data}"
 
 
-def _section(section: StudySection, out_dir: Path) -> str:
-    title = escape(section.comparison.title)
-    facts = "".join(
-        f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in summary_items(section.study)
-    )
-    parts = [f'<section id="{section.anchor}"><h2>{title}</h2>', f'<dl class="facts">{facts}</dl>']
-    note = running_note(section)
-    if note:
-        parts.append(f'<p class="note">{escape(note)}</p>')
-    svg = section.figure.with_suffix(".svg").as_posix()
-    parts.append(
-        f'<figure><a href="{escape(svg)}"><img alt="{title}: training histories" '
-        f'src="{_image(out_dir, section.figure)}"></a><figcaption>One panel per '
-        "hyper-parameter, one curve per value. Solid: validation; dashed: training; "
-        "thick black: the reference, the control of every panel; bands: one standard "
-        "deviation over executions. Click for the SVG.</figcaption></figure>"
-    )
-    parts.append("<h3>Ablation: each value against the reference</h3>")
-    if section.ablation:
-        parts.append(
-            '<p class="sub">Mean ± sample standard deviation over executions, in percent; '
-            "Δ in percentage points from the reference (green up, red down). With two or "
-            "more executions on both sides, the 95% Welch interval of Δ is shown, grey and "
-            "<em>within noise</em> when it contains 0.</p>"
-        )
-        parts += [_table(ablation_display(t)) for t in section.ablation]
-    else:
-        parts.append("<p>No finished trials yet.</p>")
-    parts.append("<h3>Leaderboard</h3>")
-    parts.append(_table(leaderboard_display(section.leaderboard)))
+def _figure(block: Block, out_dir: Path) -> str:
+    assert block.figure is not None
+    img = f'<img alt="{escape(block.heading)}" src="{_image(out_dir, block.figure)}">'
+    svg = block.figure.with_suffix(".svg")
+    caption = block.caption
+    if (out_dir / svg).exists():
+        img = f'<a href="{escape(svg.as_posix())}">{img}</a>'
+        caption += " Click for the SVG."
+    return f"<figure>{img}<figcaption>{escape(caption.strip())}</figcaption></figure>"
+
+
+def _block(block: Block, out_dir: Path) -> str:
+    parts = [f"<h3>{escape(block.heading)}</h3>"]
+    if block.text:
+        parts.append(f'<p class="sub">{escape(block.text)}</p>')
+    parts += [f'<p class="note">{escape(note)}</p>' for note in block.notes]
+    if block.figure is not None:
+        parts.append(_figure(block, out_dir))
+    parts += [_table(t) for t in block.tables]
+    return "\n".join(parts)
+
+
+def _section(section: Section, out_dir: Path) -> str:
+    facts = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in section.facts)
+    parts = [
+        f'<section id="{section.anchor}"><h2>{escape(section.title)}</h2>',
+        f'<dl class="facts">{facts}</dl>',
+    ]
+    parts += [f'<p class="note">{escape(note)}</p>' for note in section.notes]
+    parts += [_block(b, out_dir) for b in section.blocks]
     links = "".join(
         f'<a href="{escape(p.as_posix())}">{escape(n)}</a>' for n, p in section.downloads
     )
@@ -108,29 +111,27 @@ def _section(section: StudySection, out_dir: Path) -> str:
     return "\n".join(parts)
 
 
-def html_page(sections: list[StudySection], problems: list[str], out_dir: Path) -> str:
+def html_page(sections: list[Section], problems: list[str], out_dir: Path) -> str:
     """Render ``index.html``; ``out_dir`` is where the figures named in ``sections`` lie."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>tunekit report: {escape(', '.join(s.comparison.title for s in sections))}</title>",
+        f"<title>tunekit report: {escape(', '.join(s.title for s in sections))}</title>",
         f"<style>{_CSS}</style></head><body><main>",
         "<h1>tunekit report</h1>",
-        '<p class="sub">One-factor hyper-parameter studies: each hyper-parameter varied on '
-        "its own, every other one held at the reference.</p>",
+        '<p class="sub">Hyper-parameter studies made with tunekit. In one-factor studies each '
+        "hyper-parameter is varied on its own, every other one held at the reference.</p>",
     ]
     if problems:
         items = "".join(f"<li>{escape(p)}</li>" for p in problems)
         parts.append(
-            f'<div class="warn"><strong>Warning:</strong> {len(problems)} file(s) could not '
-            f"be read and were skipped.<ul>{items}</ul></div>"
+            f'<div class="warn"><strong>Warning:</strong> {len(problems)} problem(s); what '
+            f"could not be read or shown was skipped.<ul>{items}</ul></div>"
         )
     if len(sections) > 1:
-        links = "".join(
-            f'<li><a href="#{s.anchor}">{escape(s.comparison.title)}</a></li>' for s in sections
-        )
-        parts.append(f"<nav><strong>Studies</strong><ul>{links}</ul></nav>")
+        links = "".join(f'<li><a href="#{s.anchor}">{escape(s.title)}</a></li>' for s in sections)
+        parts.append(f"<nav><strong>Sections</strong><ul>{links}</ul></nav>")
     parts += [_section(s, out_dir) for s in sections]
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"

@@ -2,51 +2,39 @@
 
 from __future__ import annotations
 
-from tunekit.report._sections import StudySection, running_note, summary_items
-from tunekit.report._tables import ablation_display, display_markdown, leaderboard_display
+from tunekit.report._sections import Block, Section
+from tunekit.report._tables import display_markdown
 
 
-def _section(section: StudySection, level: int) -> list[str]:
-    head = "#" * level
-    lines = [f"{head} {section.comparison.title}", ""]
-    lines += [f"- **{name}**: {text}" for name, text in summary_items(section.study)]
-    note = running_note(section)
-    lines += ["", f"> {note}"] if note else []
-    figure = section.figure.as_posix()
-    lines += [
-        "",
-        f"![{section.comparison.title}]({figure})",
-        "",
-        "Solid: validation; dashed: training; thick black: the reference, "
-        "the control of every panel.",
-        "",
-        f"{head}# Ablation: each value against the reference",
-        "",
-    ]
-    if section.ablation:
-        lines.append(
-            "Values are mean ± sample standard deviation over executions. Δ is the change "
-            "from the reference; the 95% Welch interval (with 2+ executions on both sides) "
-            "is *within noise* when it contains 0."
-        )
-        lines.append("")
-        lines += [display_markdown(ablation_display(t)) for t in section.ablation]
-    else:
-        lines += ["No finished trials yet.", ""]
-    lines += [
-        f"{head}# Leaderboard",
-        "",
-        display_markdown(leaderboard_display(section.leaderboard)),
-    ]
+def _block(block: Block, level: int) -> list[str]:
+    lines = [f"{'#' * (level + 1)} {block.heading}", ""]
+    if block.text:
+        lines += [block.text, ""]
+    lines += [line for note in block.notes for line in (f"> {note}", "")]
+    if block.figure is not None:
+        lines += [f"![{block.heading}]({block.figure.as_posix()})", ""]
+        if block.caption:
+            lines += [block.caption, ""]
+    lines += [display_markdown(t) for t in block.tables]
+    return lines
+
+
+def _section(section: Section, level: int) -> list[str]:
+    lines = [f"{'#' * level} {section.title}", ""]
+    lines += [f"- **{name}**: {text}" for name, text in section.facts]
+    lines.append("")
+    lines += [line for note in section.notes for line in (f"> {note}", "")]
+    for block in section.blocks:
+        lines += _block(block, level)
     lines += ["Files: " + ", ".join(f"[{n}]({p.as_posix()})" for n, p in section.downloads), ""]
     return lines
 
 
-def markdown_page(sections: list[StudySection], problems: list[str]) -> str:
+def markdown_page(sections: list[Section], problems: list[str]) -> str:
     """Render ``report.md`` for one study or several."""
     lines = ["# tunekit report", ""]
     if problems:
-        lines += ["**Warnings** (these files were skipped):", ""]
+        lines += ["**Warnings** (what could not be read or shown was skipped):", ""]
         lines += [f"- {p}" for p in problems] + [""]
     for section in sections:
         lines += _section(section, 2)

@@ -1,4 +1,4 @@
-"""``make_report``: read one study or several, compute the info objects, write every file."""
+"""``make_report``: read studies, compute the info objects, write every file."""
 
 from __future__ import annotations
 
@@ -7,25 +7,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tunekit.errors import TunekitError
-from tunekit.report._ablation import ablation_info
-from tunekit.report._comparison import ComparisonInfo, comparison_info
-from tunekit.report._export import write_export
+from tunekit.report._clock import ClockGalleryInfo, ErrorHistogramInfo
+from tunekit.report._comparison import ComparisonInfo
 from tunekit.report._html import html_page
-from tunekit.report._leaderboard import leaderboard_info
+from tunekit.report._kinds import find_report_inputs
 from tunekit.report._markdown import markdown_page
-from tunekit.report._sections import StudySection
-from tunekit.report._tables import TableFormat, render_ablation, render_leaderboard
-from tunekit.tuning.reading import StudyRecords, find_studies, read_study
+from tunekit.report._permutation import PermutationInfo, permutation_info
+from tunekit.report._search import SearchInfo
+from tunekit.report._writers import permutation_section, study_section
+from tunekit.tuning.reading import read_study
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from collections.abc import Sequence
 
-_TABLE_NAMES = {
-    TableFormat.MARKDOWN: "Markdown",
-    TableFormat.CSV: "CSV",
-    TableFormat.LATEX: "LaTeX",
-    TableFormat.JSON: "JSON",
-}
+    import numpy as np
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -50,51 +46,53 @@ def draw_comparison(info: ComparisonInfo) -> Figure:
     return _draw.draw_comparison(info)
 
 
-def _write(path: Path, text: str, files: list[Path]) -> Path:
+def draw_error_histograms(info: ErrorHistogramInfo) -> Figure:
+    """Draw a clock study's test-error histograms (imports matplotlib on first use)."""
+    from tunekit.report import _draw_clock
+
+    return _draw_clock.draw_error_histograms(info)
+
+
+def draw_gallery(info: ClockGalleryInfo, images: Sequence[np.ndarray]) -> Figure:
+    """Draw test clocks with their true and predicted times (imports matplotlib)."""
+    from tunekit.report import _draw_clock
+
+    return _draw_clock.draw_gallery(info, images)
+
+
+def draw_permutation(info: PermutationInfo) -> Figure:
+    """Draw original against permuted pixels (imports matplotlib on first use)."""
+    from tunekit.report import _draw
+
+    return _draw.draw_permutation(info)
+
+
+def draw_search(info: SearchInfo) -> Figure:
+    """Draw a search's objective per trial and per hyper-parameter (imports matplotlib)."""
+    from tunekit.report import _draw_search
+
+    return _draw_search.draw_search(info)
+
+
+def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
-    files.append(path)
     return path
 
 
-def _study_files(study: StudyRecords, out_dir: Path, sub: Path, files: list[Path]) -> StudySection:
-    """Write one study's figure and tables under ``out_dir / sub``."""
-    from tunekit.report import _draw  # matplotlib is imported only when a report is drawn
-
-    folder = out_dir / sub
-    folder.mkdir(parents=True, exist_ok=True)
-    comparison = comparison_info(study)
-    ablation = ablation_info(study)
-    leaderboard = leaderboard_info(study)
-    png, svg = _draw.save_figure(_draw.draw_comparison(comparison), folder / "comparison")
-    files += [png, svg]
-    downloads = [("figure (SVG)", sub / svg.name), ("figure (PNG)", sub / png.name)]
-    for fmt in TableFormat:
-        path = _write(folder / f"ablation.{fmt.value}", render_ablation(ablation, fmt), files)
-        downloads.append((f"ablation ({_TABLE_NAMES[fmt]})", sub / path.name))
-    for fmt in (TableFormat.MARKDOWN, TableFormat.CSV):
-        path = _write(
-            folder / f"leaderboard.{fmt.value}", render_leaderboard(leaderboard, fmt), files
-        )
-        downloads.append((f"leaderboard ({_TABLE_NAMES[fmt]})", sub / path.name))
-    for fmt in ("csv", "json"):
-        path = write_export(study, folder / f"executions.{fmt}", fmt)
-        files.append(path)
-        downloads.append((f"every execution ({fmt.upper()})", sub / path.name))
-    return StudySection(
-        study, comparison, tuple(ablation), leaderboard, sub / png.name, tuple(downloads)
-    )
-
-
 def make_report(path: Path | str, out_dir: Path | str | None = None) -> ReportResult:
-    """Write a study's report: ``index.html``, ``report.md``, figures and tables.
+    """Write a report: ``index.html``, ``report.md``, figures and tables.
 
-    ``path`` is a study directory or a directory of studies (e.g. ``runs/`` holding
-    ``mlp-mnist`` and ``mlp-fashion_mnist``); the latter gets one section and one
-    sub-directory of files per study. Running trials are left out; unreadable trial
-    files are skipped and named in ``problems`` and on the page.
+    ``path`` is a study directory, a permutation folder (``permutation-<dataset>``), or
+    a directory of those (e.g. ``runs/`` holding ``mlp-mnist``, ``cnn-mnist`` and
+    ``permutation-mnist``); the latter gets one section and one sub-directory of files
+    per study, and one section for every permutation folder together. One-factor
+    studies get training histories and ablation tables, clock studies error histograms
+    and a gallery of hour-off readings too, searches the objective per trial and per
+    hyper-parameter. Running trials are left out; unreadable files are skipped and
+    named in ``problems`` and on the page.
 
     Args:
-        path: A study directory or a directory of study directories.
+        path: A study directory, a permutation folder, or a directory of them.
         out_dir: Where to write; ``<path>/report`` by default.
 
     Raises:
@@ -102,19 +100,22 @@ def make_report(path: Path | str, out_dir: Path | str | None = None) -> ReportRe
             directory cannot be written.
     """
     path = Path(path)
-    study_dirs = find_studies(path)
-    single = study_dirs == [path]
+    inputs = find_report_inputs(path)
+    single = len(inputs.studies) + len(inputs.permutations) == 1 and path in (
+        *inputs.studies,
+        *inputs.permutations,
+    )
     out = Path(out_dir) if out_dir is not None else path / "report"
     problems: list[str] = []
     studies = []
-    for study_dir in study_dirs:
+    for study_dir in inputs.studies:
         try:
             studies.append(read_study(study_dir))
         except TunekitError as exc:
             if single:
                 raise
             problems.append(f"{study_dir}: study skipped: {exc}")
-    if not studies:
+    if not studies and not inputs.permutations:
         raise TunekitError(f"No study under {path} could be read: {'; '.join(problems)}")
     files: list[Path] = []
     try:
@@ -125,10 +126,14 @@ def make_report(path: Path | str, out_dir: Path | str | None = None) -> ReportRe
             if not study.records:
                 problems.append(f"{study.path}: no trial records yet; the report is empty")
             sub = Path() if single else Path(study.path.name)
-            sections.append(_study_files(study, out, sub, files))
+            sections.append(study_section(study, out, sub, files, problems))
+        if inputs.permutations:
+            info = permutation_info(list(inputs.permutations))
+            sub = Path() if single else Path("permutation")
+            sections.append(permutation_section(info, out, sub, files, problems))
         pages = [
-            _write(out / "index.html", html_page(sections, problems, out), []),
-            _write(out / "report.md", markdown_page(sections, problems), []),
+            _write(out / "index.html", html_page(sections, problems, out)),
+            _write(out / "report.md", markdown_page(sections, problems)),
         ]
     except OSError as exc:
         raise TunekitError(

@@ -1,41 +1,69 @@
-"""What a report page shows of one study: its info objects and the files written for it."""
+"""What a report page shows: sections of blocks (heading, text, figure, tables), page-neutral.
+
+``index.html`` and ``report.md`` render the same sections, so both say the same.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from tunekit.report._ablation import AblationTable
-from tunekit.report._comparison import ComparisonInfo
-from tunekit.report._leaderboard import LeaderboardInfo
+from tunekit.report._tables import DisplayTable
 from tunekit.tuning.reading import StudyRecords
 from tunekit.tuning.records import TrialStatus
 
 
 @dataclass(frozen=True)
-class StudySection:
-    """One study of a report.
+class Block:
+    """One part of a section, shown in this order: heading, text, note, figure, tables.
 
     Attributes:
-        study: The study's records.
-        comparison: The comparison figure's data.
-        ablation: One table per space.
-        leaderboard: Every trial, ranked.
-        figure: The comparison figure's PNG, relative to the report directory.
-        downloads: (name, path relative to the report directory) of every other file.
+        heading: The block's heading.
+        text: A paragraph saying how to read it.
+        notes: Highlighted sentences (results, or why something is not shown).
+        figure: A PNG, relative to the report directory (an SVG of it may lie beside it).
+        caption: The figure's caption.
+        tables: Tables shown below.
     """
 
-    study: StudyRecords
-    comparison: ComparisonInfo
-    ablation: tuple[AblationTable, ...]
-    leaderboard: LeaderboardInfo
-    figure: Path
+    heading: str
+    text: str = ""
+    notes: tuple[str, ...] = ()
+    figure: Path | None = None
+    caption: str = ""
+    tables: tuple[DisplayTable, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """One study, or one group of studies (a permutation study), on the page.
+
+    Attributes:
+        anchor: An id for links within the page.
+        title: The section's heading.
+        facts: (name, text) pairs a reader needs to judge it.
+        notes: Sentences shown above the blocks (trials still running, ...).
+        blocks: Its figures and tables.
+        downloads: (name, path relative to the report directory) of its files.
+    """
+
+    anchor: str
+    title: str
+    facts: tuple[tuple[str, str], ...]
+    notes: tuple[str, ...]
+    blocks: tuple[Block, ...]
     downloads: tuple[tuple[str, Path], ...]
 
-    @property
-    def anchor(self) -> str:
-        """An id for links within the page."""
-        return "study-" + "".join(ch if ch.isalnum() else "-" for ch in self.study.path.name)
+
+def anchor(name: str) -> str:
+    """An id for links within the page, from a directory name."""
+    return "study-" + "".join(ch if ch.isalnum() else "-" for ch in name)
+
+
+def _size(data: dict[str, object], split: str) -> int | None:
+    """A split's size, under whichever key the data set's description uses."""
+    sizes = (data.get(key) for key in (split, f"{split}_size", f"n_{split}"))
+    return next((n for n in sizes if isinstance(n, int) and not isinstance(n, bool)), None)
 
 
 def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
@@ -46,7 +74,7 @@ def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
     for record in study.records:
         counts[record.status.value] = counts.get(record.status.value, 0) + 1
     trials = ", ".join(f"{counts[s.value]} {s.value}" for s in TrialStatus if s.value in counts)
-    sizes = ", ".join(f"{k} {data[k]:,}" for k in ("train", "val", "test") if data.get(k))
+    sizes = ", ".join(f"{k} {n:,}" for k in ("train", "val", "test") if (n := _size(data, k)))
     variant = ", ".join(
         f"{k} {data[k]}" for k in ("subset", "permute") if data.get(k) not in (None, False)
     )
@@ -58,6 +86,7 @@ def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
             "data",
             " ".join(p for p in (str(data.get("name", "?")), f"({sizes})" if sizes else "") if p),
         ),
+        ("data source", str(data.get("source") or "")),
         ("data variant", variant),
         ("objective", f"{meta.get('objective', '?')} ({meta.get('direction', '?')})"),
         (
@@ -76,10 +105,9 @@ def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
     return [(k, v) for k, v in items if v]
 
 
-def running_note(section: StudySection) -> str:
+def running_note(running: int, left_out: str = "the figure and the ablation tables") -> str:
     """A sentence about trials left out because they are still running, or ""."""
-    n = section.comparison.running
-    if not n:
+    if not running:
         return ""
-    trials = "trial is" if n == 1 else "trials are"
-    return f"{n} {trials} still running and left out of the figure and the ablation tables."
+    trials = "trial is" if running == 1 else "trials are"
+    return f"{running} {trials} still running and left out of {left_out}."

@@ -105,4 +105,4 @@ def study_title(study: StudyRecords) -> str:
     """A short title such as ``mlp on fashion_mnist``."""
     family = study.meta.get("family", "model")
     data = study.meta.get("data", {}).get("name")
-    return f"{family} on {data}" if data else str(family)
+    return f"{family} on {data}" if data and data != family else str(family)  # not clock on clock

@@ -11,7 +11,7 @@ _T975 = (
     2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
     2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
 )  # fmt: skip
-_Z975 = 1.959964
+Z975 = 1.959964
 
 
 def finite(values: Iterable[float | None]) -> list[float]:
@@ -48,7 +48,7 @@ def t_quantile_975(df: float) -> float:
             return _T975[low - 1]
         frac = df - low
         return _T975[low - 1] * (1 - frac) + _T975[low] * frac
-    z = _Z975
+    z = Z975
     return (
         z
         + (z**3 + z) / (4 * df)

@@ -39,7 +39,8 @@ class DisplayTable:
         align: ``l`` or ``r`` per column.
         rows: Formatted cells.
         row_kinds: Per row: ``reference``, ``diverged``, ``failed``, ``running`` or "".
-        cell_kinds: Per cell: ``up``, ``down``, ``noise`` or "" (how a change reads).
+        cell_kinds: Per cell: ``up``, ``down``, ``better``, ``worse``, ``noise`` or "" (how
+            a change reads; ``better`` and ``worse`` where lower values are better).
     """
 
     caption: str
@@ -58,11 +59,18 @@ def _is_fraction(metric: str) -> bool:
     return "acc" in metric
 
 
+def _is_minutes(metric: str) -> bool:
+    """Clock errors are minutes: two decimals say enough."""
+    return "time_error" in metric
+
+
 def fmt_metric(value: float | None, metric: str) -> str:
-    """A metric value: ``88.12`` (percent) for accuracies, ``0.3412`` otherwise."""
+    """A metric value: ``88.12`` (percent) for accuracies, ``5.25`` minutes, else ``0.3412``."""
     if value is None:
         return MISSING
-    return f"{100 * value:.2f}" if _is_fraction(metric) else f"{value:.4f}"
+    if _is_fraction(metric):
+        return f"{100 * value:.2f}"
+    return f"{value:.2f}" if _is_minutes(metric) else f"{value:.4f}"
 
 
 def fmt_estimate(estimate: Estimate, metric: str) -> str:
@@ -113,7 +121,8 @@ def _change_kind(change: Change | None) -> str:
     return "up" if change.delta > 0 else "down" if change.delta < 0 else ""
 
 
-def _row_kind(status: str, is_reference: bool = False) -> str:
+def row_kind(status: str, is_reference: bool = False) -> str:
+    """A row's kind: its status unless completed, then ``reference`` or ""."""
     if status != "completed":
         return status
     return "reference" if is_reference else ""
@@ -166,7 +175,7 @@ def ablation_display(table: AblationTable) -> DisplayTable:
         headers=tuple(headers),
         align=("l", *["r"] * (len(headers) - 2), "l"),
         rows=tuple(tuple(texts) for texts, _ in built),
-        row_kinds=tuple(_row_kind(r.status, r.is_reference) for r in table.rows),
+        row_kinds=tuple(row_kind(r.status, r.is_reference) for r in table.rows),
         cell_kinds=tuple(tuple(kinds) for _, kinds in built),
     )
 
@@ -213,7 +222,7 @@ def leaderboard_display(info: LeaderboardInfo) -> DisplayTable:
         headers=tuple(headers),
         align=("r", "l", "l", *(["l"] if with_changes else []), "l", "r", "r", "r", "r"),
         rows=rows,
-        row_kinds=tuple(_row_kind(r.status, r.label == "reference") for r in info.rows),
+        row_kinds=tuple(row_kind(r.status, r.label == "reference") for r in info.rows),
         cell_kinds=tuple(("",) * len(headers) for _ in rows),
     )
 

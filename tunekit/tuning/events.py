@@ -21,6 +21,7 @@ class StudyStart:
         epochs: Maximum epochs per execution.
         executions: Executions per trial.
         objective: The metric the tuner optimises.
+        direction: ``"max"`` or ``"min"``: which way the objective improves.
     """
 
     study_dir: Path
@@ -30,6 +31,7 @@ class StudyStart:
     epochs: int
     executions: int
     objective: str
+    direction: str = "max"
 
 
 class StudyObserver(Protocol):
@@ -49,6 +51,9 @@ class StudyObserver(Protocol):
     def trial_ended(self, record: TrialRecord) -> None:
         """A trial has finished, diverged or failed."""
 
+    def workers_started(self, address: str, workers: int) -> None:
+        """A chief listens at ``address`` and has started ``workers`` local workers."""
+
 
 class NullObserver:
     """An observer that ignores everything, for library use and tests."""
@@ -65,4 +70,7 @@ class NullObserver:
         pass
 
     def trial_ended(self, record: TrialRecord) -> None:  # noqa: D102
+        pass
+
+    def workers_started(self, address: str, workers: int) -> None:  # noqa: D102
         pass

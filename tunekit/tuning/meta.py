@@ -9,13 +9,24 @@ from pathlib import Path
 from typing import Any
 
 from tunekit import __version__
-from tunekit.config import StudySpec
+from tunekit.config import (
+    DataSpec,
+    KeepCheckpoints,
+    SearchSettings,
+    StudySpec,
+    TrainSettings,
+    TunerKind,
+)
+from tunekit.errors import StudyConfigError
 from tunekit.hypermodels import Family, HPValue, Space
 from tunekit.tuning.plan import space_values
+from tunekit.tuning.search import objective_of
 
-#: Metadata that must match for a rerun to continue a study (``checkpoints`` may change).
+#: Metadata that must match for a rerun to continue a study (``keep_checkpoints`` and a
+#: search's ``max_trials`` may change: a rerun with more trials extends the search).
 _TRAIN_KEYS = ("epochs", "patience", "executions", "seed")
 _DATA_KEYS = ("name", "subset", "permute", "validation_size", "fingerprint")
+_SEARCH_KEYS = ("max_epochs", "factor")
 
 
 def build_meta(
@@ -26,12 +37,13 @@ def build_meta(
     data: Mapping[str, Any],
 ) -> dict[str, Any]:
     """Describe a study as plain JSON-ready data."""
-    return {
+    objective, direction = objective_of(spec, family)
+    meta: dict[str, Any] = {
         "tunekit_version": __version__,
         "family": family.name,
         "tuner": spec.tuner.value,
-        "objective": family.objective,
-        "direction": family.direction,
+        "objective": objective,
+        "direction": direction,
         "reference": dict(reference),
         "spaces": {
             space.name: {
@@ -49,20 +61,24 @@ def build_meta(
         "train": spec.train.to_dict(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
+    if spec.tuner.is_search:
+        meta["search"] = spec.search.to_dict()
+    return meta
 
 
 def differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     """Say how ``new`` differs from the study ``old`` in ways that forbid mixing them.
 
-    Spaces that only one of them has are not a difference: a study can grow by
-    spaces, and the reference it already trained is reused.
+    In a one-factor study, spaces that only one of them has are not a difference: a
+    study can grow by spaces, and the reference it already trained is reused. A
+    search's spaces are its search space, so they must match.
     """
     found = [
         f"{key}: {old.get(key)!r} in the study, {new.get(key)!r} now"
         for key in ("family", "tuner", "objective")
         if old.get(key) != new.get(key)
     ]
-    for section, keys in (("train", _TRAIN_KEYS), ("data", _DATA_KEYS)):
+    for section, keys in (("train", _TRAIN_KEYS), ("data", _DATA_KEYS), ("search", _SEARCH_KEYS)):
         for key in keys:
             before, now = old.get(section, {}).get(key), new.get(section, {}).get(key)
             if before != now:
@@ -77,6 +93,10 @@ def differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
             found.append(
                 f"space {name} values: {before['values']} in the study, {space['values']} now"
             )
+    if new.get("tuner") != TunerKind.ONE_FACTOR.value:
+        before, now = sorted(old.get("spaces", {})), sorted(new.get("spaces", {}))
+        if before != now:
+            found.append(f"searched spaces: {','.join(before)} in the study, {','.join(now)} now")
     return found
 
 
@@ -87,3 +107,43 @@ def merged(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
         "spaces": {**old.get("spaces", {}), **new.get("spaces", {})},
         "created": old.get("created", new["created"]),
     }
+
+
+def spec_from_meta(meta: Mapping[str, Any], data_dir: Path | None = None) -> StudySpec:
+    """Rebuild the spec of the study that ``meta`` describes (a worker joins it so).
+
+    Args:
+        meta: The study's metadata, ``tunekit_study.json``.
+        data_dir: Where this machine keeps the data, searched first (default: the
+            folder the study was started with).
+
+    Raises:
+        StudyConfigError: The metadata lacks what a study needs.
+    """
+    try:
+        data, train = meta["data"], meta["train"]
+        search = dict(meta.get("search") or {})
+        search["objective"] = meta.get("objective")
+        requested = meta.get("data_spec") or {
+            "dataset": data["name"],
+            "subset": data.get("subset"),
+            "permute": data.get("permute"),
+            "validation_size": int(data.get("validation_size", 5000)),
+        }
+        here = data_dir or (Path(requested["data_dir"]) if requested.get("data_dir") else None)
+        return StudySpec(
+            family=meta["family"],
+            spaces=tuple(meta["spaces"]),
+            data=DataSpec(**{**requested, "data_dir": here}),
+            train=TrainSettings(
+                **{key: int(train[key]) for key in _TRAIN_KEYS},
+                keep_checkpoints=KeepCheckpoints(train.get("keep_checkpoints", "best")),
+            ),
+            reference_overrides=tuple(meta["reference"].items()),
+            tuner=TunerKind(meta.get("tuner", TunerKind.ONE_FACTOR.value)),
+            search=SearchSettings(**search),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StudyConfigError(
+            f"The study's {exc} is missing or wrong in its metadata; rerun `tunekit study`."
+        ) from None

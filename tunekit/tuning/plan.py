@@ -1,26 +1,45 @@
-"""One-factor plans: the reference, then each space's other values, one at a time."""
+"""Plans: the one-factor list of variants, and the lazy cross product of a grid search."""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from tunekit.hypermodels import HPValue, Space
+from tunekit.tuning.records import SEARCH_SPACE
 
 REFERENCE_SPACE = "reference"
+
+__all__ = [
+    "REFERENCE_SPACE",
+    "SEARCH_SPACE",
+    "GridPlan",
+    "Variant",
+    "find_variant",
+    "free_choices",
+    "one_factor_plan",
+    "search_label",
+    "space_values",
+    "values_key",
+]
 
 
 @dataclass(frozen=True)
 class Variant:
-    """One model to train: the reference with at most one hyper-parameter changed.
+    """One model to train.
 
     Attributes:
-        space: The space this variant belongs to, or ``"reference"``.
-        hp: The hyper-parameter changed (empty for the reference).
-        value: The value ``hp`` takes here (``None`` for the reference).
+        space: The space this variant belongs to, ``"reference"``, or ``"search"``
+            for a point of a grid search.
+        hp: The hyper-parameter changed (empty for the reference; the free ones,
+            comma-separated, in a search).
+        value: The value ``hp`` takes here (``None`` for the reference; a label such
+            as ``"dropout=0.2, optimizer=adam"`` in a search).
         values: Every hyper-parameter's value for this variant.
     """
 
@@ -37,7 +56,9 @@ class Variant:
     @property
     def label(self) -> str:
         """How the variant is named in tables, e.g. ``dropout=0.2``."""
-        return REFERENCE_SPACE if self.space == REFERENCE_SPACE else f"{self.hp}={self.value}"
+        if self.space == REFERENCE_SPACE:
+            return REFERENCE_SPACE
+        return str(self.value) if self.space == SEARCH_SPACE else f"{self.hp}={self.value}"
 
 
 def values_key(values: Mapping[str, Any]) -> str:
@@ -67,3 +88,91 @@ def one_factor_plan(spaces: Iterable[Space], reference: Mapping[str, HPValue]) -
                 seen.add(variant.key)
                 variants.append(variant)
     return variants
+
+
+def free_choices(
+    spaces: Iterable[Space], reference: Mapping[str, HPValue]
+) -> dict[str, tuple[HPValue, ...]]:
+    """The values each free hyper-parameter of a joint search takes, reference first.
+
+    Reference first makes a grid's first point the reference model. Two spaces over
+    the same hyper-parameter pool their values.
+    """
+    choices: dict[str, list[HPValue]] = {}
+    for space in spaces:
+        values = choices.setdefault(space.hp, [reference[space.hp]])
+        values += [v for v in space.values if v not in values]
+    return {hp: tuple(values) for hp, values in choices.items()}
+
+
+def search_label(values: Mapping[str, Any], hps: Iterable[str]) -> str:
+    """Name a search trial by its free values, e.g. ``dropout=0.2, optimizer=adam``."""
+    return ", ".join(f"{hp}={values[hp]}" for hp in hps)
+
+
+class GridPlan(Sequence[Variant]):
+    """Every combination of the free values, the rest at the reference, built on demand.
+
+    A grid over all of the MLP's spaces has hundreds of thousands of points, so
+    points are computed from their index (the last hyper-parameter varies fastest,
+    as in ``itertools.product``) rather than held in a list.
+
+    Args:
+        spaces: The spaces searched jointly.
+        reference: Every hyper-parameter's reference value.
+    """
+
+    def __init__(self, spaces: Iterable[Space], reference: Mapping[str, HPValue]) -> None:
+        self.reference = dict(reference)
+        self.choices = free_choices(spaces, reference)
+        self.hps = tuple(self.choices)
+
+    def __len__(self) -> int:
+        return math.prod(len(values) for values in self.choices.values())
+
+    @overload
+    def __getitem__(self, index: int) -> Variant: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Variant]: ...
+
+    def __getitem__(self, index: int | slice) -> Variant | list[Variant]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError(f"grid point {index} of {size}")
+        picked: dict[str, HPValue] = {}
+        for hp in reversed(self.hps):
+            index, position = divmod(index, len(self.choices[hp]))
+            picked[hp] = self.choices[hp][position]
+        return self._variant(picked)
+
+    def __iter__(self) -> Iterator[Variant]:
+        for combination in itertools.product(*self.choices.values()):
+            yield self._variant(dict(zip(self.hps, combination, strict=True)))
+
+    def _variant(self, free: Mapping[str, HPValue]) -> Variant:
+        values = {**self.reference, **free}
+        return Variant(SEARCH_SPACE, ",".join(self.hps), search_label(values, self.hps), values)
+
+    def find(self, values: Mapping[str, Any]) -> tuple[int, Variant] | None:
+        """Return the index and variant with exactly ``values``, or ``None``."""
+        index = 0
+        for hp in self.hps:
+            options = self.choices[hp]
+            if hp not in values or values[hp] not in options:
+                return None
+            index = index * len(options) + options.index(values[hp])
+        variant = self[index]
+        return (index, variant) if variant.key == values_key(values) else None
+
+
+def find_variant(plan: Sequence[Variant], values: Mapping[str, Any]) -> tuple[int, Variant] | None:
+    """Return the index and variant of ``plan`` with exactly ``values``, or ``None``."""
+    if isinstance(plan, GridPlan):
+        return plan.find(values)
+    key = values_key(values)
+    return next(((i, v) for i, v in enumerate(plan) if v.key == key), None)

@@ -18,6 +18,7 @@ from typing import Any
 
 RECORD_FILE = "tunekit.json"
 SCHEMA_VERSION = 1
+SEARCH_SPACE = "search"  # the space of every trial of a joint search
 
 
 class TrialStatus(str, Enum):
@@ -69,9 +70,11 @@ class TrialRecord:
     Attributes:
         trial_id: keras-tuner's trial id (``trial_<id>`` is its directory).
         family: Model family name.
-        space: The space the trial belongs to, or ``"reference"``.
-        hp: The hyper-parameter varied ("" for the reference).
-        value: The value of ``hp`` in this trial.
+        space: The space the trial belongs to, ``"reference"``, or ``"search"`` for a
+            trial of a joint search.
+        hp: The hyper-parameter varied ("" for the reference); in a search, the free
+            hyper-parameters, comma-separated.
+        value: The value of ``hp`` in this trial; in a search, ``"a=1, b=x"``.
         hyperparameters: Every hyper-parameter's value.
         status: The trial's status (the worst of its executions).
         reason: Why the trial diverged or failed.
@@ -81,6 +84,8 @@ class TrialRecord:
         objective: Name of the objective the tuner optimises.
         score: The objective's value (mean over executions).
         started: ISO time the trial started.
+        tuner_values: keras-tuner's own ``tuner/*`` values: Hyperband's epochs, initial
+            epoch, bracket, round and the trial whose weights this one continues.
     """
 
     trial_id: str
@@ -97,11 +102,14 @@ class TrialRecord:
     objective: str = "val_accuracy"
     score: float | None = None
     started: str = ""
+    tuner_values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
-        """How the trial is named in tables, e.g. ``dropout=0.2``."""
-        return "reference" if self.space == "reference" else f"{self.hp}={self.value}"
+        """How the trial is named in tables, e.g. ``dropout=0.2`` or ``a=1, b=x``."""
+        if self.space == "reference":
+            return "reference"
+        return str(self.value) if self.space == SEARCH_SPACE else f"{self.hp}={self.value}"
 
     def finished(self, **changes: Any) -> TrialRecord:
         """Return a copy with ``changes`` applied."""
@@ -165,6 +173,7 @@ def record_from_dict(data: dict[str, Any]) -> TrialRecord:
         objective=data.get("objective", "val_accuracy"),
         score=_none_to_nan(data["score"]) if data.get("score") is not None else None,
         started=data.get("started", ""),
+        tuner_values=dict(data.get("tuner_values", {})),
     )
 
 

@@ -1,22 +1,29 @@
-"""Run a study: check the directory, load data, then let keras-tuner work through the plan."""
+"""Run a study: check the directory, load data, then let keras-tuner work through it."""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from tunekit.config import StudySpec
+from tunekit.config import StudySpec, TunerKind
 from tunekit.errors import StudyConfigError, TunekitError
 from tunekit.hypermodels import get_family
+from tunekit.tuning.checkpoints import prune_checkpoints
 from tunekit.tuning.events import NullObserver, StudyObserver, StudyStart
 from tunekit.tuning.lock import study_lock
 from tunekit.tuning.meta import build_meta, differences, merged
-from tunekit.tuning.plan import Variant, one_factor_plan, values_key
+from tunekit.tuning.plan import GridPlan, Variant, find_variant, one_factor_plan
 from tunekit.tuning.reading import STUDY_FILE, StudyRecords, read_meta, read_study
 from tunekit.tuning.records import TrialStatus, write_json_atomic
+from tunekit.tuning.search import SearchCost, search_cost
+
+#: Where a local chief listens unless told otherwise: loopback, any free port.
+LOOPBACK = "127.0.0.1:0"
 
 
 @dataclass(frozen=True)
@@ -26,12 +33,18 @@ class PreparedStudy:
     Attributes:
         spec: What the user asked for.
         study_dir: Where the study lives.
-        plan: The variants this run must have trained when it ends.
+        plan: The variants this run must have trained when it ends (one-factor and
+            grid); empty for the searches whose oracle chooses as it goes.
     """
 
     spec: StudySpec
     study_dir: Path
-    plan: tuple[Variant, ...]
+    plan: Sequence[Variant]
+
+    @property
+    def cost(self) -> SearchCost:
+        """How many trials and epochs the study trains at most, and roughly how long."""
+        return search_cost(self.spec, get_family(self.spec.family), self.plan)
 
 
 def study_name(spec: StudySpec) -> str:
@@ -44,7 +57,11 @@ def prepare_study(spec: StudySpec, directory: Path, name: str | None = None) -> 
     family = get_family(spec.family)
     reference = family.reference_with(dict(spec.reference_overrides))
     spaces = family.resolve_spaces(spec.spaces)
-    plan = tuple(one_factor_plan(spaces, reference))
+    plan: Sequence[Variant] = ()
+    if spec.tuner is TunerKind.ONE_FACTOR:
+        plan = tuple(one_factor_plan(spaces, reference))
+    elif spec.tuner is TunerKind.GRID:
+        plan = GridPlan(spaces, reference)
     return PreparedStudy(spec, Path(directory) / (name or study_name(spec)), plan)
 
 
@@ -65,15 +82,27 @@ def run_study(
     *,
     overwrite: bool = False,
     observer: StudyObserver | None = None,
+    workers: int = 0,
+    listen: str = LOOPBACK,
 ) -> StudyRecords:
-    """Run (or resume) a one-factor study and return its records.
+    """Run (or resume) a study and return its records.
 
     Running the same study again continues it: finished trials are kept, an
     interrupted trial runs again from its start, and missing variants are trained.
 
+    Args:
+        prepared: The study, from ``prepare_study``.
+        overwrite: Discard a study made with another configuration in the directory.
+        observer: Receives progress.
+        workers: Train in this many worker processes, with this process as the
+            chief that hands out trials (0: train here).
+        listen: ``HOST:PORT`` the chief listens on (port 0: any free port);
+            ``0.0.0.0:PORT`` lets workers on other machines join.
+
     Raises:
         StudyConfigError: The directory holds a study made with another
-            configuration, and ``overwrite`` is false.
+            configuration, and ``overwrite`` is false; or the models do not log
+            the objective.
         StudyLockedError: Another live process is running this study.
     """
     from tunekit.data.loading import load_data  # reads tens of MB: only once the plan is valid
@@ -102,21 +131,44 @@ def run_study(
         if existing:
             meta = merged(read_meta(study_dir), meta)
         write_json_atomic(study_dir / STUDY_FILE, meta)
-        done = _finished_keys(study_dir)
         observer.study_started(
             StudyStart(
                 study_dir=study_dir,
-                total=len(prepared.plan),
-                done=sum(v.key in done for v in prepared.plan),
+                total=prepared.cost.trials,
+                done=_done(prepared),
                 resumed=existing,
-                epochs=spec.train.epochs,
+                epochs=_most_epochs(spec),
                 executions=spec.train.executions,
-                objective=family.objective,
+                objective=meta["objective"],
+                direction=meta["direction"],
             )
         )
-        tuner = _make_tuner(prepared, reference, data, observer)
-        tuner.search(data=data)
+        tuner = make_tuner(prepared, data, observer)
+        _search(tuner, prepared, data, observer, workers, listen)
+        prune_checkpoints(study_dir, spec.train.keep_checkpoints, meta["direction"])
     return read_study(study_dir)
+
+
+def _search(
+    tuner: Any,
+    prepared: PreparedStudy,
+    data: Any,
+    observer: StudyObserver,
+    workers: int,
+    listen: str,
+) -> None:
+    """Search here, or as the chief of ``workers`` worker processes."""
+    from tunekit.tuning.tuner import StudyAborted
+
+    try:
+        if workers:
+            from tunekit.tuning.distributed import run_chief
+
+            run_chief(tuner, prepared, workers=workers, listen=listen, observer=observer)
+        else:
+            tuner.search(data=data)
+    except StudyAborted as exc:
+        raise StudyConfigError(f"{exc}.") from None
 
 
 def _clear(study_dir: Path) -> None:
@@ -130,24 +182,37 @@ def _clear(study_dir: Path) -> None:
             child.unlink()
 
 
-def _finished_keys(study_dir: Path) -> set[str]:
-    return {
-        values_key(r.hyperparameters)
-        for r in read_study(study_dir).records
-        if r.status is not TrialStatus.RUNNING
-    }
+def _most_epochs(spec: StudySpec) -> int:
+    """The most epochs one trial trains: Hyperband's longest round, else ``--epochs``."""
+    if spec.tuner is TunerKind.HYPERBAND:
+        return spec.search.max_epochs or spec.train.epochs
+    return spec.train.epochs
 
 
-def _make_tuner(prepared: PreparedStudy, reference, data, observer):  # noqa: ANN001, ANN202
-    import keras_tuner
+def _done(prepared: PreparedStudy) -> int:
+    """Trials of this run already finished: variants of the plan, or results of a search."""
+    records = read_study(prepared.study_dir).records
+    if prepared.plan:
+        finished = [r for r in records if r.status is not TrialStatus.RUNNING]
+        return sum(find_variant(prepared.plan, r.hyperparameters) is not None for r in finished)
+    if prepared.spec.tuner is TunerKind.HYPERBAND:
+        return sum(r.status is not TrialStatus.RUNNING for r in records)
+    return sum(r.status in (TrialStatus.COMPLETED, TrialStatus.DIVERGED) for r in records)
 
+
+def make_tuner(
+    prepared: PreparedStudy, data: Any, observer: StudyObserver, trial_limit: int | None = None
+) -> Any:
+    """The ``StudyTuner`` of a study, with its oracle; a study run so far is reloaded."""
     from tunekit.hypermodels import DataShape
-    from tunekit.tuning.oracle import PlanOracle
+    from tunekit.tuning.search import make_oracle
     from tunekit.tuning.tuner import FamilyHyperModel, StudyTuner
 
-    family = get_family(prepared.spec.family)
-    oracle = PlanOracle(prepared.plan, keras_tuner.Objective(family.objective, family.direction))
-    oracle.verbose = 0
+    spec = prepared.spec
+    family = get_family(spec.family)
+    reference = family.reference_with(dict(spec.reference_overrides))
+    spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
+    oracle = make_oracle(spec, family, reference, spaces, prepared.plan)
     hypermodel = FamilyHyperModel(
         family, reference, DataShape(data.train.x.shape[1:], data.num_classes)
     )
@@ -155,9 +220,11 @@ def _make_tuner(prepared: PreparedStudy, reference, data, observer):  # noqa: AN
     with contextlib.redirect_stdout(io.StringIO()):
         return StudyTuner(
             hypermodel,
-            prepared.spec.train,
+            spec.train,
             observer,
             oracle=oracle,
+            hold_checkpoints=spec.tuner is TunerKind.HYPERBAND,
+            trial_limit=trial_limit,
             directory=str(prepared.study_dir.parent),
             project_name=prepared.study_dir.name,
         )

@@ -67,6 +67,7 @@ def train_execution(
     on_epoch: EpochHook,
     evaluate: Evaluator,
     callbacks: list[Any] | None = None,
+    initial_epoch: int = 0,
 ) -> ExecutionRecord:
     """Train ``model`` once and evaluate its best weights on the test split.
 
@@ -81,10 +82,14 @@ def train_execution(
         evaluate: Scores the best weights on the test split.
         callbacks: Family callbacks that add metrics to each epoch's logs; they run
             before early stopping, so it sees what they add.
+        initial_epoch: Epochs the model was trained before (Hyperband continues a
+            model of an earlier round); ``epochs`` counts them too.
 
     Returns:
         The execution's record; a loss that becomes NaN or infinite is recorded as
-        diverged, with the test metrics of the best weights seen before it.
+        diverged, with the test metrics of the best weights seen before it. Its
+        history holds the epochs trained here; ``best_epoch`` counts from the
+        model's first epoch.
     """
     x_train, y_train, x_val, y_val = data
     monitor = _Monitor(patience, on_epoch)
@@ -95,6 +100,7 @@ def train_execution(
         y_train,
         validation_data=(x_val, y_val),
         epochs=epochs,
+        initial_epoch=initial_epoch,
         callbacks=[*(callbacks or []), monitor],
         verbose=0,
     )
@@ -104,9 +110,8 @@ def train_execution(
         model.set_weights(monitor.best_weights)
     test_metrics, extra = evaluate(model)
     best = monitor.best_epoch
-    val_metrics = (
-        {k[4:]: vs[best - 1] for k, vs in logs.items() if k.startswith("val_")} if best else {}
-    )
+    at = best - initial_epoch - 1  # the best epoch's place in this history
+    val_metrics = {k[4:]: vs[at] for k, vs in logs.items() if k.startswith("val_")} if best else {}
     return ExecutionRecord(
         seed=seed,
         history=logs,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from collections.abc import Mapping
@@ -13,15 +14,27 @@ import keras
 import keras_tuner
 import numpy as np
 
-from tunekit.config import Checkpoints, TrainSettings
-from tunekit.errors import InvalidConfigError
+from tunekit.config import KeepCheckpoints, TrainSettings
+from tunekit.errors import InvalidConfigError, TunekitError
 from tunekit.hypermodels import DataShape, Family, HPValue
+from tunekit.tuning.checkpoints import CHECKPOINT_FILE, prune_checkpoints
 from tunekit.tuning.events import StudyObserver
-from tunekit.tuning.plan import REFERENCE_SPACE
+from tunekit.tuning.oracle import ResumableOracle
 from tunekit.tuning.records import TrialRecord, TrialStatus, write_record
 from tunekit.tuning.training import train_execution
 
-CHECKPOINT_FILE = "best.weights.h5"
+#: keras-tuner's own values in a trial (Hyperband's schedule); they are not model values.
+TUNER_PREFIX = "tuner/"
+#: Seconds a worker waits before asking again when the oracle has no trial ready.
+IDLE_WAIT = 1.0
+
+
+class StudyAborted(keras_tuner.errors.FatalError):
+    """A trial showed that no trial of this study can give a result; the search stops."""
+
+
+class TrialLimitReached(Exception):
+    """This process has run its ``trial_limit`` trials; a fresh process takes over."""
 
 
 class FamilyHyperModel(keras_tuner.HyperModel):
@@ -67,7 +80,14 @@ class StudyTuner(keras_tuner.Tuner):
         hypermodel: The family's HyperModel.
         settings: Epochs, patience, executions, seeds and checkpoints.
         observer: Receives progress; the tuner itself never prints.
-        **kwargs: Passed to ``keras_tuner.Tuner`` (oracle, directory, project_name).
+        oracle: A tunekit oracle. In a distributed worker keras-tuner replaces
+            ``self.oracle`` by a client of the chief's; this one still names trials.
+        hold_checkpoints: Keep every trial's weights until the search ends, whatever
+            ``settings.keep_checkpoints`` says (Hyperband continues from them).
+        trial_limit: Stop ``search`` with ``TrialLimitReached`` after this many trials.
+            TensorFlow keeps a few MB of every model's graphs however the session is
+            cleared, so a worker process is replaced every so often.
+        **kwargs: Passed to ``keras_tuner.Tuner`` (directory, project_name).
     """
 
     def __init__(
@@ -75,30 +95,98 @@ class StudyTuner(keras_tuner.Tuner):
         hypermodel: FamilyHyperModel,
         settings: TrainSettings,
         observer: StudyObserver,
+        *,
+        oracle: ResumableOracle,
+        hold_checkpoints: bool = False,
+        trial_limit: int | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(hypermodel=hypermodel, **kwargs)
+        self.names = oracle
+        super().__init__(hypermodel=hypermodel, oracle=oracle, **kwargs)
         self.settings = settings
         self.observer = observer
+        self.hold_checkpoints = hold_checkpoints
+        self.trial_limit = trial_limit
+        self.trials_run = 0
+        self._began = True
 
     def run_trial(self, trial: Any, data: Any, **_: Any) -> dict[str, float]:
-        """Train every execution of ``trial`` and return the mean objective."""
+        """Train every execution of ``trial`` and return the mean objective.
+
+        Raises:
+            StudyAborted: The model does not log the objective, so no trial can be
+                ranked; the trial is recorded as failed first.
+        """
         hypermodel: FamilyHyperModel = self.hypermodel
         values = hypermodel.values(trial.hyperparameters)
+        schedule = {
+            k: v for k, v in trial.hyperparameters.values.items() if k.startswith(TUNER_PREFIX)
+        }
         trial_dir = Path(self.get_trial_dir(trial.trial_id))
-        record = self._new_record(trial.trial_id, values)
+        space, hp, value, number = self.names.describe(values, trial.trial_id)
+        record = TrialRecord(
+            trial_id=trial.trial_id,
+            family=self.family.name,
+            space=space,
+            hp=hp,
+            value=value,
+            hyperparameters=dict(values),
+            objective=self.oracle.objective.name,
+            started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            tuner_values=schedule,
+        )
         write_record(trial_dir, record)
-        self.observer.trial_started(record, self._number(values))
+        self.observer.trial_started(record, number)
         start = time.perf_counter()
         record = self._train(record, trial, data, trial_dir)
         record = record.finished(wall_seconds=time.perf_counter() - start)
+        missing = _objective_missing(record)
+        if missing:
+            record = record.finished(status=TrialStatus.FAILED, reason=missing, score=None)
         write_record(trial_dir, record)
+        if self.settings.keep_checkpoints is KeepCheckpoints.BEST and not self.hold_checkpoints:
+            # A study directory that cannot be read now is pruned when the study ends.
+            with contextlib.suppress(OSError, TunekitError):
+                prune_checkpoints(Path(self.project_dir), KeepCheckpoints.BEST, self._direction)
         self.observer.trial_ended(record)
+        if missing:
+            raise StudyAborted(missing)
         if record.status in (TrialStatus.FAILED, TrialStatus.INVALID):
             raise keras_tuner.errors.FailedTrialError(record.reason)
         # keras-tuner cannot rank NaN; the record keeps the truth.
         finite = record.score is not None and np.isfinite(record.score)
-        return {self.oracle.objective.name: record.score if finite else self.family.worst_score}
+        return {self.oracle.objective.name: record.score if finite else self.worst_score}
+
+    @property
+    def _direction(self) -> str:
+        return self.oracle.objective.direction
+
+    @property
+    def worst_score(self) -> float:
+        """What keras-tuner is told for a trial without a finite score."""
+        return self.names.worst_score
+
+    def pre_create_trial(self) -> None:
+        """Stop at the trial limit; wait a little if the oracle had no trial ready.
+
+        Raises:
+            TrialLimitReached: This process has run ``trial_limit`` trials.
+        """
+        if self.trial_limit is not None and self.trials_run >= self.trial_limit:
+            raise TrialLimitReached(f"{self.trials_run} trials run")
+        if not self._began:  # Hyperband between rounds
+            time.sleep(IDLE_WAIT)
+        self._began = False
+
+    def on_trial_begin(self, trial: Any) -> None:
+        """A trial starts in this process."""
+        self._began = True
+        super().on_trial_begin(trial)
+
+    def on_trial_end(self, trial: Any) -> None:
+        """Report the trial's end to the oracle and count it."""
+        super().on_trial_end(trial)
+        self.trials_run += 1
 
     @property
     def family(self) -> Family:
@@ -109,6 +197,11 @@ class StudyTuner(keras_tuner.Tuner):
         hypermodel: FamilyHyperModel = self.hypermodel
         family = hypermodel.family
         values = record.hyperparameters
+        schedule = record.tuner_values
+        epochs = int(schedule.get("tuner/epochs", self.settings.epochs))
+        initial_epoch = int(schedule.get("tuner/initial_epoch", 0))
+        parent = schedule.get("tuner/trial_id")
+        keep = self.hold_checkpoints or self.settings.keep_checkpoints is not KeepCheckpoints.NONE
         split = (
             data.train.x,
             family.prepare_targets(values, data.train.y, data.num_classes),
@@ -126,12 +219,17 @@ class StudyTuner(keras_tuner.Tuner):
             try:
                 model = hypermodel.build(trial.hyperparameters)
                 params = model.count_params()
+                if parent:  # Hyperband: continue the parent's model, optimiser state included
+                    if getattr(model, "optimizer", None) is not None:
+                        model.optimizer.build(model.trainable_variables)
+                    model.load_weights(_parent_weights(Path(self.project_dir), str(parent)))
                 execution = train_execution(
                     model,
                     lambda m, *a, **k: hypermodel.fit(trial.hyperparameters, m, *a, **k),
                     split,
                     seed=seed,
-                    epochs=self.settings.epochs,
+                    epochs=epochs,
+                    initial_epoch=initial_epoch,
                     patience=self.settings.patience,
                     evaluate=evaluate,
                     callbacks=(
@@ -152,36 +250,41 @@ class StudyTuner(keras_tuner.Tuner):
                     params=params,
                     executions=tuple(executions),
                 )
-            if index == 0 and self.settings.checkpoints is Checkpoints.ALL:
+            if index == 0 and keep:
                 model.save_weights(trial_dir / CHECKPOINT_FILE)
             executions.append(execution)
             del model
-        return _summarise(record, tuple(executions), params, family.objective)
-
-    def _new_record(self, trial_id: str, values: dict[str, HPValue]) -> TrialRecord:
-        variant = self.oracle.variant_for(values)
-        space, hp, value = (
-            (variant.space, variant.hp, variant.value)
-            if variant is not None
-            else (REFERENCE_SPACE, "", None)
-        )
-        return TrialRecord(
-            trial_id=trial_id,
-            family=self.hypermodel.family.name,
-            space=space,
-            hp=hp,
-            value=value,
-            hyperparameters=dict(values),
-            objective=self.oracle.objective.name,
-            started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        )
-
-    def _number(self, values: dict[str, HPValue]) -> int:
-        variant = self.oracle.variant_for(values)
-        return self.oracle.plan.index(variant) + 1 if variant is not None else 0
+        return _summarise(record, tuple(executions), params, record.objective)
 
     def save_model(self, trial_id: str, model: Any, step: int = 0) -> None:
         """Checkpoints are written by ``run_trial``; keras-tuner's own saving is off."""
+
+
+def _parent_weights(study_dir: Path, parent: str) -> Path:
+    """The weights a Hyperband trial continues from.
+
+    Raises:
+        FileNotFoundError: They were deleted (``--keep-checkpoints`` pruned them
+            before this trial ran); the trial is recorded as failed.
+    """
+    path = study_dir / f"trial_{parent}" / CHECKPOINT_FILE
+    if not path.exists():
+        raise FileNotFoundError(
+            f"the weights of trial {parent}, which this trial continues, are gone"
+        )
+    return path
+
+
+def _objective_missing(record: TrialRecord) -> str | None:
+    """Say so if the models log no ``record.objective``: then no trial can be ranked."""
+    for ex in record.executions:
+        if "val_loss" in ex.history and record.objective not in ex.history:
+            logged = ", ".join(sorted(k for k in ex.history if k.startswith("val_")))
+            return (
+                f"the model logs no {record.objective} (it logs {logged}); "
+                "choose one of those with --objective"
+            )
+    return None
 
 
 def _evaluator(family: Family, values: dict[str, HPValue], data: Any) -> Any:

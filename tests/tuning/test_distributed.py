@@ -1,0 +1,135 @@
+"""Distributed studies: a chief and local workers, a dead worker, the study lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tunekit.cli import app
+from tunekit.errors import TunekitError
+from tunekit.tuning.distributed import WORKERS_DIR, _Heartbeats, parse_address
+from tunekit.tuning.lock import LOCK_FILE
+from tunekit.tuning.reading import read_study
+from tunekit.tuning.records import TrialStatus
+
+from ..conftest import TINY_VAL
+
+WIDTHS = ["widths=100-30-10", "widths=50-50-50", "widths=10-30-100", "widths=500-250-50"]
+
+
+def test_address_must_be_host_and_port():
+    assert parse_address("10.0.0.5:8470") == ("10.0.0.5", 8470)
+    for bad in ("8470", "host:", ":8470", "host:port"):
+        with pytest.raises(TunekitError, match="HOST:PORT"):
+            parse_address(bad)
+
+
+def test_remote_worker_is_dead_once_its_heartbeat_stops_changing(tmp_path):
+    beats = _Heartbeats(tmp_path, dead_after=0.2)
+    (tmp_path / "w1.json").write_text(json.dumps({"beat": 1}))
+    (tmp_path / "w2.json").write_text(json.dumps({"beat": 1}))
+    assert beats.dead({"w1", "w2"}) == []
+    time.sleep(0.3)
+    (tmp_path / "w2.json").write_text(json.dumps({"beat": 2}))  # w2 is alive
+    assert beats.dead({"w1", "w2"}) == ["w1"]
+
+
+def test_worker_without_a_chief_says_how_to_start_one(tmp_path):
+    study = tmp_path / "mlp-mnist"
+    study.mkdir()
+    (study / "tunekit_study.json").write_text(
+        json.dumps({"family": "mlp", "spaces": {}, "reference": {}, "data": {"name": "mnist"},
+                    "train": {"epochs": 1, "patience": 1, "executions": 1, "seed": 1}})
+    )  # fmt: skip
+    result = CliRunner().invoke(app, ["worker", str(study)])
+    assert result.exit_code == 2
+    assert "No chief is running" in result.output and "--workers" in result.output
+
+
+def _worker_running(study_dir: Path) -> tuple[int, str] | None:
+    """(pid, trial) of a worker whose running trial's record says running."""
+    for path in (study_dir / WORKERS_DIR).glob("worker*.json"):
+        try:
+            beat = json.loads(path.read_text())
+            record = json.loads((study_dir / f"trial_{beat['trial']}" / "tunekit.json").read_text())
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if record["status"] == "running":
+            return int(beat["pid"]), str(beat["trial"])
+    return None
+
+
+@pytest.mark.slow
+def test_two_workers_survive_a_dead_worker_under_the_chiefs_lock(tiny_data_dir, tmp_path):
+    study_dir = tmp_path / "mlp-mnist"
+    command = [
+        sys.executable, "-m", "tunekit", "study", "mlp", "--space", "width", "--tuner", "grid",
+        "--dataset", "mnist", "--data-dir", str(tiny_data_dir), "--val-size", str(TINY_VAL),
+        "--epochs", "15", "--patience", "15", "--dir", str(tmp_path),
+    ]  # fmt: skip
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    chief = subprocess.Popen(
+        [*command, "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 180
+    while (found := _worker_running(study_dir)) is None:
+        assert chief.poll() is None, chief.stderr.read().decode()[-2000:]
+        assert time.monotonic() < deadline, "no worker started a trial"
+        time.sleep(0.1)
+    pid, trial = found
+    # Only the chief holds the lock; a second run of the study is refused.
+    assert json.loads((study_dir / LOCK_FILE).read_text())["pid"] == chief.pid
+    second = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert second.returncode == 2 and "in use by process" in second.stderr
+    os.kill(pid, signal.SIGKILL)
+
+    assert chief.wait(timeout=300) == 0, chief.stderr.read().decode()[-2000:]
+    records = read_study(study_dir).records
+    assert sorted(r.label for r in records) == sorted(WIDTHS)
+    assert all(r.status is TrialStatus.COMPLETED for r in records)
+    assert len(list(study_dir.glob("trial_*"))) == 4
+    rerun = next(r for r in records if r.trial_id == trial)
+    assert rerun.executions[0].epochs_run == 15  # trained again from the start
+    assert not (study_dir / LOCK_FILE).exists()
+    log = (study_dir / WORKERS_DIR / "worker1.log").read_text()
+    log += (study_dir / WORKERS_DIR / "worker2.log").read_text()
+    assert log.count("Resuming") == 3  # two workers, and the dead one restarted
+
+
+def test_a_process_stops_at_its_trial_limit_and_the_next_carries_on(tiny_data_dir, tmp_path):
+    from tunekit.config import DataSpec, StudySpec, TrainSettings, TunerKind
+    from tunekit.data.loading import load_data
+    from tunekit.tuning.events import NullObserver
+    from tunekit.tuning.study import make_tuner, prepare_study
+    from tunekit.tuning.tuner import TrialLimitReached
+
+    spec = StudySpec(
+        "mlp",
+        ("kernel_regularizer",),
+        DataSpec("mnist", tiny_data_dir, validation_size=TINY_VAL),
+        TrainSettings(epochs=1),
+        tuner=TunerKind.GRID,
+    )
+    prepared = prepare_study(spec, tmp_path)
+    prepared.study_dir.mkdir()
+    (prepared.study_dir / "tunekit_study.json").write_text(json.dumps({"family": "mlp"}))
+    data = load_data(spec.data)
+    first = make_tuner(prepared, data, NullObserver(), trial_limit=2)
+    with pytest.raises(TrialLimitReached):
+        first.search(data=data)
+    assert len(read_study(prepared.study_dir).records) == 2
+    make_tuner(prepared, data, NullObserver()).search(data=data)
+    records = read_study(prepared.study_dir).records
+    assert [r.value for r in records] == [
+        "kernel_regularizer=none",
+        "kernel_regularizer=l1",
+        "kernel_regularizer=l2",
+    ]
