@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +14,7 @@ from tunekit.tuning.reading import read_study
 from tunekit.tuning.records import TrialStatus
 
 from ..conftest import TINY_VAL
+from ._killing import kill_during_trial, rerun
 
 #: tuner: (options, trial to kill, trials the search ends with); the tests of
 #: tests/tuning/test_search.py cover larger grids and budgets without training.
@@ -44,14 +41,6 @@ def _command(kind: str, data_dir: Path, runs: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def _running(study_dir: Path, trial: str) -> bool:
-    path = study_dir / f"trial_{trial}" / "tunekit.json"
-    try:
-        return json.loads(path.read_text())["status"] == "running"
-    except (FileNotFoundError, json.JSONDecodeError):
-        return False
-
-
 @pytest.mark.parametrize(
     "kind",
     # Each takes 20-40 s (two TensorFlow start-ups); the default run keeps two.
@@ -62,20 +51,11 @@ def test_search_killed_mid_trial_then_rerun_ends_exactly_as_planned(tiny_data_di
     _, killed, trials = SEARCHES[kind]
     study_dir = tmp_path / kind
     command = _command(kind, tiny_data_dir, tmp_path)
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not _running(study_dir, killed):
-        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
-        assert time.monotonic() < deadline, "the search never reached the trial to kill"
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    kill_during_trial(command, study_dir, killed)
     interrupted = {r.trial_id: r for r in read_study(study_dir).records}
     assert interrupted[killed].status is TrialStatus.RUNNING
 
-    rerun = subprocess.run(command, env=env, capture_output=True)
-    assert rerun.returncode == 0, rerun.stderr.decode()[-2000:]
+    rerun(command)
     records = read_study(study_dir).records
     assert len(records) == trials == len(list(study_dir.glob("trial_*")))
     assert all(r.status is TrialStatus.COMPLETED for r in records)
