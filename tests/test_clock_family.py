@@ -79,3 +79,49 @@ def test_tiny_clock_study_records_time_errors_for_every_test_image(tmp_path):
         assert 0 <= execution.test_metrics["time_error"] <= 360
         assert len(execution.extra["pred_minutes"]) == len(execution.extra["true_minutes"]) == 72
         assert record.score == execution.val_metrics["time_error"]
+
+
+def test_tiny_study_trains_on_fresh_and_curriculum_clocks(tmp_path):
+    from tunekit.config import DataSpec, StudySpec, TrainSettings
+    from tunekit.tuning.records import TrialStatus
+    from tunekit.tuning.study import prepare_study, run_study
+
+    spec = StudySpec(
+        family="clock",
+        spaces=("training_clocks",),
+        reference_overrides=(("representation", "hour_sincos"),),  # dict targets, batched
+        data=DataSpec("clock", clock_count=360, image_size=32),
+        train=TrainSettings(epochs=2),
+    )
+    study = run_study(prepare_study(spec, tmp_path))
+    kinds = {r.hyperparameters["training_clocks"]: r for r in study.records}
+    assert set(kinds) == {"fixed", "fresh", "curriculum"}
+    for record in kinds.values():
+        assert record.status is TrialStatus.COMPLETED, record.reason
+        assert record.executions[0].epochs_run == 2
+    histories = [tuple(r.executions[0].history["loss"]) for r in kinds.values()]
+    assert len(set(histories)) == 3  # same seed, different training images
+
+
+def test_fresh_clocks_need_generated_clocks(tmp_path):
+    from tunekit.config import DataSpec, StudySpec, TrainSettings
+    from tunekit.data.clock_files import save_clock_files
+    from tunekit.data.clocks import generate_clocks
+    from tunekit.tuning.records import TrialStatus
+    from tunekit.tuning.study import prepare_study, run_study
+
+    course = save_clock_files(tmp_path / "course", *generate_clocks(200, image_size=32))
+    spec = StudySpec(
+        family="clock",
+        spaces=("training_clocks",),
+        data=DataSpec("clock", data_dir=course),
+        train=TrainSettings(epochs=1),
+    )
+    records = {
+        r.hyperparameters["training_clocks"]: r
+        for r in run_study(prepare_study(spec, tmp_path / "runs")).records
+    }
+    assert records["fixed"].status is TrialStatus.COMPLETED
+    for kind in ("fresh", "curriculum"):
+        assert records[kind].status is TrialStatus.INVALID
+        assert "generated clocks" in records[kind].reason

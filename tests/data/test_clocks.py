@@ -20,6 +20,7 @@ from tunekit.data.clocks import (
     FULL,
     STYLE_PRESETS,
     ClockStyle,
+    _homographies,
     clock_style,
     common_sense_error,
     format_time,
@@ -99,6 +100,19 @@ def test_each_style_switch_changes_the_images(switch: str) -> None:
         12, image_size=SIZE, seed=4, style=replace(FULL, **{switch: False})
     )
     assert not np.array_equal(full, without)
+
+
+def test_max_rotation_bounds_the_turn_and_keeps_full_sets() -> None:
+    upright, _ = generate_clocks(12, image_size=SIZE, seed=4, style=EASY)
+    no_turn = replace(EASY, rotation=True, max_rotation=0.0)
+    assert np.array_equal(generate_clocks(12, image_size=SIZE, seed=4, style=no_turn)[0], upright)
+    turned = replace(EASY, rotation=True)
+    spin = _homographies(2000, np.random.default_rng(0), replace(turned, max_rotation=30.0))
+    angles = np.degrees(np.arctan2(-spin[:, 1, 0], spin[:, 0, 0]))  # v-up clock, y-down image
+    assert np.abs(angles).max() <= 30.0 + 1e-6
+    assert np.abs(angles).max() > 25.0
+    full = _homographies(2000, np.random.default_rng(0), turned)
+    assert np.abs(np.degrees(np.arctan2(-full[:, 1, 0], full[:, 0, 0]))).max() > 170.0
 
 
 def test_style_presets() -> None:

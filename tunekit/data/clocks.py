@@ -43,6 +43,8 @@ class ClockStyle:
         wood: Use a wood-grain wall as background (otherwise flat grey).
         lighting: Vary brightness and add a lighting gradient across the image.
         noise: Add sensor noise.
+        max_rotation: With ``rotation``, the largest turn away from upright in degrees
+            (180 allows any angle); a curriculum widens it as a model learns.
     """
 
     rotation: bool = True
@@ -52,10 +54,11 @@ class ClockStyle:
     wood: bool = True
     lighting: bool = True
     noise: bool = True
+    max_rotation: float = 180.0
 
 
 FULL = ClockStyle()
-EASY = ClockStyle(**{f.name: False for f in fields(ClockStyle)})
+EASY = ClockStyle(**{f.name: False for f in fields(ClockStyle) if f.name != "max_rotation"})
 STYLE_PRESETS: dict[str, ClockStyle] = {
     "easy": EASY,
     # Upright, flat clocks of fixed size: only the background and photometry vary.
@@ -122,6 +125,8 @@ class _Plan:
 def _homographies(n: int, rng: np.random.Generator, style: ClockStyle) -> np.ndarray:
     """Forward maps from the clock frame (radius 1, v up) to image coords in [-1, 1], y down."""
     theta = rng.uniform(0.0, 2 * np.pi, n) * style.rotation
+    if style.max_rotation < 180.0:  # at 180 the draw above is kept, so full sets never change
+        theta = (theta - np.pi) * (style.max_rotation / 180.0) * style.rotation
     axis = rng.uniform(0.0, 2 * np.pi, n)
     tilt = rng.uniform(0.0, np.radians(45.0), n) * style.perspective
     # Camera distance in clock radii: closer means stronger foreshortening.
@@ -179,9 +184,9 @@ def _draw_photometry(
     return photo.astype(np.float32)
 
 
-def _make_plan(n: int, size: int, seed: int, style: ClockStyle) -> _Plan:
+def _make_plan(n: int, size: int, seed: int, style: ClockStyle, stream: int = 0) -> _Plan:
     """Draw every random choice for ``n`` images of ``size`` pixels from ``seed``."""
-    rng = np.random.default_rng([seed, 0])
+    rng = np.random.default_rng([seed, 0] if stream == 0 else [seed, 0, stream])
     times = balanced_times(n, rng)
     forward = _homographies(n, rng, style)
     # Output pixel (col, row) -> image coords in [-1, 1] at pixel centres.
@@ -358,6 +363,7 @@ def generate_clocks(
     seed: int = 0,
     style: ClockStyle = FULL,
     batch_size: int = 1024,
+    stream: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Generate ``n`` clock images with balanced, shuffled times.
 
@@ -368,13 +374,15 @@ def generate_clocks(
         seed: Seed for every random choice; the same seed gives identical arrays.
         style: Which variations to apply; see :data:`STYLE_PRESETS`.
         batch_size: Images rendered per step; changes memory use, never the result.
+        stream: Another set from the same seed (same wall textures, other draws); fresh
+            training sets use streams 1, 2, ... so they never repeat stream 0's images.
 
     Returns:
         ``images`` of shape ``(n, image_size, image_size)`` uint8 and ``labels`` of shape
         ``(n, 2)`` int64 holding [hour 0-11, minute 0-59].
     """
     _check(n, image_size, batch_size)
-    plan = _make_plan(n, image_size, seed, style)
+    plan = _make_plan(n, image_size, seed, style, stream)
     images = np.empty((n, image_size, image_size), dtype=np.uint8)
     # The output exists in full anyway, so render the whole set in time order.
     order = _by_time(plan, 0, n)
@@ -386,3 +394,28 @@ def generate_clocks(
 def _labels(times: np.ndarray) -> np.ndarray:
     """Split dial minutes into ``(N, 2)`` [hour, minute] labels."""
     return np.stack(np.divmod(times.astype(np.int64), 60), axis=1)
+
+
+@dataclass(frozen=True)
+class ClockRecipe:
+    """How a generated training split was made, so that more sets like it can be made.
+
+    Attributes:
+        n: Images per set (the training split's size).
+        image_size: Side of the square images in pixels.
+        seed: The data seed; new sets are other streams of it.
+        style: The variations of the split's images.
+    """
+
+    n: int
+    image_size: int
+    seed: int
+    style: ClockStyle
+
+    def make(self, stream: int, max_rotation: float = 180.0) -> tuple[np.ndarray, np.ndarray]:
+        """A new set (``stream`` >= 1), its turns limited to ``max_rotation`` degrees."""
+        limit = min(self.style.max_rotation, max_rotation)
+        style = replace(self.style, max_rotation=limit)
+        return generate_clocks(
+            self.n, image_size=self.image_size, seed=self.seed, style=style, stream=stream
+        )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tunekit.config import DataSpec
 from tunekit.data._datasets import Dataset, Split, load_dataset
 from tunekit.errors import TunekitError
+
+if TYPE_CHECKING:
+    from tunekit.data.clocks import ClockRecipe
 
 CLOCK = "clock"
 
@@ -17,7 +20,8 @@ class ClockDataset:
     """Clock images (uint8, scaled inside the model) with [hour, minute] labels.
 
     It has the attributes a study uses from ``Dataset``; ``num_classes`` is 0 since the
-    label representation is the model's choice.
+    label representation is the model's choice. Generated clocks carry the recipe of
+    their training split, from which a model may draw a fresh set every epoch.
     """
 
     train: Split
@@ -25,6 +29,7 @@ class ClockDataset:
     test: Split
     fingerprint: str
     info: dict[str, Any]
+    recipe: ClockRecipe | None = None  # None for the course's files: no new images to make
     name: str = CLOCK
     num_classes: int = 0
 
@@ -51,6 +56,7 @@ def load_data(spec: DataSpec) -> Dataset | ClockDataset:
     if spec.permute is not None:
         raise TunekitError("--permute applies to MNIST-style images, not to clocks.")
     from tunekit.data.clock_files import load_clock_files, make_clock_data, split_clocks
+    from tunekit.data.clocks import ClockRecipe, clock_style
 
     if spec.data_dir is not None:
         images, labels = load_clock_files(spec.data_dir)
@@ -62,6 +68,10 @@ def load_data(spec: DataSpec) -> Dataset | ClockDataset:
         if spec.subset > len(train_y):
             raise TunekitError(f"--subset {spec.subset} exceeds the {len(train_y)} train clocks.")
         train_x, train_y = train_x[: spec.subset], train_y[: spec.subset]
+    recipe = None  # the course's files cannot make new images
+    if spec.data_dir is None:
+        style = clock_style(spec.clock_style)
+        recipe = ClockRecipe(len(train_y), spec.image_size, spec.data_seed, style)
     info = {**data.describe(), "subset": spec.subset, "style": spec.clock_style}
     info.pop("fingerprint", None)
     return ClockDataset(
@@ -70,4 +80,5 @@ def load_data(spec: DataSpec) -> Dataset | ClockDataset:
         test=Split(*data.test),
         fingerprint=data.fingerprint,
         info=info,
+        recipe=recipe,
     )

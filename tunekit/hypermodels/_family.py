@@ -60,6 +60,9 @@ class Family:
         evaluate: ``evaluate(model, values, x_test, y_test)`` returns the test metrics
             and extras to record; ``y_test`` raw. By default keras's ``evaluate``.
         worst_score: What keras-tuner is told when a trial has no finite score.
+        train_data: ``train_data(values, data, epochs, initial_epoch)`` returns a keras
+            ``PyDataset`` to train on instead of the training split (for example fresh
+            synthetic images each epoch), or None to use the split.
     """
 
     name: str
@@ -74,6 +77,7 @@ class Family:
     callbacks: Callable[[Mapping[str, Any], Any, Any], list[Any]] | None = None
     evaluate: Callable[[Any, Mapping[str, Any], Any, Any], tuple[dict, dict]] | None = None
     worst_score: float = 0.0
+    train_data: Callable[[Mapping[str, Any], Any, int, int], Any] | None = None
     dataset: str = "fashion_mnist"  # what ``tunekit study`` trains on unless told otherwise
 
     @property

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from tunekit.errors import InvalidConfigError
 from tunekit.hypermodels._family import DataShape, Family, Space
 
 DIAL = 720  # minutes on a 12-hour dial
@@ -37,6 +38,7 @@ REFERENCE: dict[str, Any] = {
     "backbone": "seed",  # the appendix's convolutional base
     "learning_rate": 0.001,  # Adam's default
     "batch_size": 64,
+    "training_clocks": "fixed",  # the seed's: one fixed training split
 }
 
 _SPACES = (
@@ -46,6 +48,9 @@ _SPACES = (
           "convolutional base: the seed's, or a deeper one with batch normalisation"),
     Space("learning_rate", "learning_rate", (0.0003, 0.001, 0.003), "Adam learning rate"),
     Space("batch_size", "batch_size", (32, 64, 128), "mini-batch size"),
+    Space("training_clocks", "training_clocks", ("fixed", "fresh", "curriculum"),
+          "training images: the fixed split, a new set each epoch, or new sets turned from "
+          "upright to any angle over the first half of the epochs (generated clocks only)"),
 )  # fmt: skip
 
 
@@ -255,6 +260,32 @@ def evaluate_clock(
     return time_metrics(true, pred), extra
 
 
+def fresh_training_clocks(
+    values: Mapping[str, Any], data: Any, epochs: int, initial_epoch: int
+) -> Any:
+    """A new training set each epoch, unless ``training_clocks`` is "fixed"."""
+    kind = values["training_clocks"]
+    if kind == "fixed":
+        return None
+    if getattr(data, "recipe", None) is None:
+        raise InvalidConfigError(
+            f"training_clocks={kind} needs generated clocks; the course's files cannot "
+            "make new images (use training_clocks=fixed)."
+        )
+    from tunekit.data.fresh_clocks import FreshClocks, curriculum_rotation
+
+    def max_rotation(epoch: int) -> float:
+        return curriculum_rotation(epoch, epochs) if kind == "curriculum" else 180.0
+
+    return FreshClocks(
+        data.recipe,
+        lambda labels: encode(values["representation"], labels),
+        int(values["batch_size"]),
+        max_rotation,
+        first_epoch=initial_epoch,
+    )
+
+
 CLOCK = Family(
     name="clock",
     description="a CNN that reads the time from an analogue clock, the seed's task 3",
@@ -269,4 +300,5 @@ CLOCK = Family(
     evaluate=evaluate_clock,
     worst_score=360.0,
     dataset="clock",
+    train_data=fresh_training_clocks,
 )

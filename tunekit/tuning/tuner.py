@@ -69,7 +69,14 @@ class FamilyHyperModel(keras_tuner.HyperModel):
         return self.family.build(self.values(hp), self.shape)
 
     def fit(self, hp: keras_tuner.HyperParameters, model: Any, *args: Any, **kwargs: Any) -> Any:
-        """Fit with the trial's batch size, so batch size is tuned like any other value."""
+        """Fit with the trial's batch size, so batch size is tuned like any other value.
+
+        A ``PyDataset`` (``y`` None) makes its own batches; it says how many make an epoch.
+        """
+        if isinstance(args[0], keras.utils.PyDataset):
+            source = args[0]  # already shuffled: each set is drawn in random order
+            steps = source.steps_per_epoch
+            return model.fit(source, steps_per_epoch=steps, shuffle=False, **kwargs)
         return model.fit(*args, batch_size=self.family.batch_size(self.values(hp)), **kwargs)
 
 
@@ -202,12 +209,7 @@ class StudyTuner(keras_tuner.Tuner):
         initial_epoch = int(schedule.get("tuner/initial_epoch", 0))
         parent = schedule.get("tuner/trial_id")
         keep = self.hold_checkpoints or self.settings.keep_checkpoints is not KeepCheckpoints.NONE
-        split = (
-            data.train.x,
-            family.prepare_targets(values, data.train.y, data.num_classes),
-            data.val.x,
-            family.prepare_targets(values, data.val.y, data.num_classes),
-        )
+        val_targets = family.prepare_targets(values, data.val.y, data.num_classes)
         evaluate = _evaluator(family, values, data)
         executions = []
         params = None
@@ -217,6 +219,11 @@ class StudyTuner(keras_tuner.Tuner):
             gc.collect()
             keras.utils.set_random_seed(seed)
             try:
+                split = (
+                    *self._training_data(values, data, epochs, initial_epoch),
+                    data.val.x,
+                    val_targets,
+                )
                 model = hypermodel.build(trial.hyperparameters)
                 params = model.count_params()
                 if parent:  # Hyperband: continue the parent's model, optimiser state included
@@ -255,6 +262,18 @@ class StudyTuner(keras_tuner.Tuner):
             executions.append(execution)
             del model
         return _summarise(record, tuple(executions), params, record.objective)
+
+    def _training_data(
+        self, values: dict[str, HPValue], data: Any, epochs: int, initial_epoch: int
+    ) -> tuple[Any, Any]:
+        """``(x, y)`` to train on: the split, or the family's own source with ``y`` None."""
+        family = self.family
+        source = None
+        if family.train_data is not None:
+            source = family.train_data(values, data, epochs, initial_epoch)
+        if source is not None:  # a new one per execution: it counts its own epochs
+            return source, None
+        return data.train.x, family.prepare_targets(values, data.train.y, data.num_classes)
 
     def save_model(self, trial_id: str, model: Any, step: int = 0) -> None:
         """Checkpoints are written by ``run_trial``; keras-tuner's own saving is off."""

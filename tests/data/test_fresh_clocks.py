@@ -1,0 +1,82 @@
+"""Fresh clock sets every epoch and the rotation curriculum."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from tunekit.data.clocks import EASY, FULL, ClockRecipe, generate_clocks
+from tunekit.data.fresh_clocks import FreshClocks, curriculum_rotation
+
+RECIPE = ClockRecipe(n=50, image_size=24, seed=3, style=FULL)
+
+
+def test_curriculum_is_upright_first_then_widens_to_any_angle() -> None:
+    limits = [curriculum_rotation(epoch, 20) for epoch in range(20)]
+    assert limits[:6] == [0.0] * 6  # the first quarter, epochs 0-5
+    assert limits[6] == pytest.approx(36.0)
+    assert limits[6:11] == sorted(limits[6:11])
+    assert limits[10:] == [180.0] * 10  # from half-way on
+
+
+def test_recipe_streams_are_new_sets_and_stream_zero_is_the_split() -> None:
+    split_images, _ = generate_clocks(50, image_size=24, seed=3, style=FULL)
+    one, labels_one = RECIPE.make(stream=1)
+    assert not np.array_equal(one, split_images)
+    assert np.array_equal(RECIPE.make(stream=1)[0], one)  # deterministic
+    assert not np.array_equal(RECIPE.make(stream=2)[0], one)
+    assert labels_one.shape == (50, 2)
+
+
+def test_recipe_rotation_limit_gives_upright_clocks() -> None:
+    upright = ClockRecipe(n=20, image_size=24, seed=1, style=replace(EASY, rotation=True))
+    never_turned = ClockRecipe(n=20, image_size=24, seed=1, style=EASY)
+    assert np.array_equal(upright.make(1, max_rotation=0.0)[0], never_turned.make(1)[0])
+    assert not np.array_equal(upright.make(1)[0], never_turned.make(1)[0])
+
+
+def test_fresh_clocks_batch_index_alone_picks_the_epoch_and_batch() -> None:
+    limits = {0: 0.0, 1: 90.0}
+    data = FreshClocks(RECIPE, lambda y: y[:, 0], batch_size=16, max_rotation=limits.get)
+    assert data.steps_per_epoch == 4 and data.num_batches is None  # 50 images, batches of 16
+    first = [data[i] for i in range(4)]
+    assert [len(x) for x, _ in first] == [16, 16, 16, 2]
+    second = data[4]  # the first batch of the next epoch: a new set
+    assert not np.array_equal(second[0], first[0][0])
+    images, labels = RECIPE.make(stream=2, max_rotation=90.0)
+    assert np.array_equal(second[0], images[:16]) and np.array_equal(second[1], labels[:16, 0])
+    assert np.array_equal(data[1][0], first[1][0])  # asked again (a prefetch): the same batch
+    assert data.rotations == {0: 0.0, 1: 90.0}
+
+
+def test_fresh_clocks_slices_every_head_of_dict_targets() -> None:
+    data = FreshClocks(
+        RECIPE,
+        lambda y: {"hour": y[:, 0], "minute": y[:, 1:] / 60},
+        batch_size=32,
+        max_rotation=lambda epoch: 180.0,
+        first_epoch=4,
+    )
+    images, targets = data[1]
+    assert len(images) == len(targets["hour"]) == len(targets["minute"]) == 18
+    assert np.array_equal(images, RECIPE.make(stream=5)[0][32:])
+
+
+def test_keras_fit_trains_each_epoch_on_its_own_set() -> None:
+    import keras
+
+    limits = [0.0, 60.0, 180.0]
+    data = FreshClocks(
+        RECIPE, lambda y: y[:, 0], batch_size=16, max_rotation=lambda e: limits[min(e, 2)]
+    )
+    model = keras.Sequential(
+        [keras.Input((24, 24)), keras.layers.Flatten(), keras.layers.Dense(12)]
+    )
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(
+        data, steps_per_epoch=data.steps_per_epoch, epochs=3, shuffle=False, verbose=0
+    )
+    assert len(history.history["loss"]) == 3
+    assert {0: 0.0, 1: 60.0, 2: 180.0}.items() <= data.rotations.items()
