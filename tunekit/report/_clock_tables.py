@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from tunekit.report._ablation import Change, Estimate, change_between, estimate, metric_values
 from tunekit.report._comparison import value_label
-from tunekit.report._export import rows_to_csv
 from tunekit.report._spaces import SpaceMember, space_groups
 from tunekit.report._stats import finite, mean
 from tunekit.report._tables import (
     MISSING,
     DisplayTable,
     TableFormat,
-    display_latex,
-    display_markdown,
     fmt_number,
     fmt_params,
     fmt_seconds,
+    render_tables,
     row_kind,
 )
 from tunekit.tuning.reading import StudyRecords
@@ -244,10 +241,4 @@ def clock_rows(tables: list[ClockTable]) -> list[dict[str, Any]]:
 
 def render_clock_tables(tables: list[ClockTable], fmt: TableFormat | str) -> str:
     """Render every clock table of a study in one text of the given format."""
-    fmt = TableFormat(fmt)
-    if fmt is TableFormat.CSV:
-        return rows_to_csv(clock_rows(tables))
-    if fmt is TableFormat.JSON:
-        return json.dumps([asdict(t) for t in tables], indent=1, default=str) + "\n"
-    render = display_markdown if fmt is TableFormat.MARKDOWN else display_latex
-    return "\n".join(render(clock_display(t)) for t in tables)
+    return render_tables(tables, fmt, clock_rows, clock_display)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Any
@@ -331,13 +332,27 @@ def ablation_rows(tables: list[AblationTable]) -> list[dict[str, Any]]:
 
 def render_ablation(tables: list[AblationTable], fmt: TableFormat | str) -> str:
     """Render every ablation table of a study in one text of the given format."""
+    return render_tables(tables, fmt, ablation_rows, ablation_display)
+
+
+def render_tables(
+    tables: list[Any],
+    fmt: TableFormat | str,
+    flat_rows: Callable[[list[Any]], list[dict[str, Any]]],
+    display: Callable[[Any], DisplayTable],
+) -> str:
+    """Render a study's tables of one kind in one text of the given format.
+
+    CSV holds ``flat_rows(tables)``, JSON the tables themselves, Markdown and LaTeX
+    each table's ``display``.
+    """
     fmt = TableFormat(fmt)
     if fmt is TableFormat.CSV:
-        return rows_to_csv(ablation_rows(tables))
+        return rows_to_csv(flat_rows(tables))
     if fmt is TableFormat.JSON:
         return json.dumps([asdict(t) for t in tables], indent=1, default=str) + "\n"
     render = display_markdown if fmt is TableFormat.MARKDOWN else display_latex
-    return "\n".join(render(ablation_display(t)) for t in tables)
+    return "\n".join(render(display(t)) for t in tables)
 
 
 def render_leaderboard(info: LeaderboardInfo, fmt: TableFormat | str) -> str:
