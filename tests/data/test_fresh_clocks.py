@@ -64,19 +64,31 @@ def test_fresh_clocks_slices_every_head_of_dict_targets() -> None:
     assert np.array_equal(images, RECIPE.make(stream=5)[0][32:])
 
 
-def test_keras_fit_trains_each_epoch_on_its_own_set() -> None:
+def _fit_tiny(data: FreshClocks, epochs: int = 3) -> list[float]:
     import keras
 
-    limits = [0.0, 60.0, 180.0]
-    data = FreshClocks(
-        RECIPE, lambda y: y[:, 0], batch_size=16, max_rotation=lambda e: limits[min(e, 2)]
-    )
+    keras.utils.set_random_seed(0)
     model = keras.Sequential(
         [keras.Input((24, 24)), keras.layers.Flatten(), keras.layers.Dense(12)]
     )
     model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     history = model.fit(
-        data, steps_per_epoch=data.steps_per_epoch, epochs=3, shuffle=False, verbose=0
+        data, steps_per_epoch=data.steps_per_epoch, epochs=epochs, shuffle=False, verbose=0
     )
-    assert len(history.history["loss"]) == 3
+    return history.history["loss"]
+
+
+def test_keras_fit_trains_each_epoch_on_its_own_set() -> None:
+    limits = [0.0, 60.0, 180.0]
+
+    def fresh() -> FreshClocks:
+        return FreshClocks(
+            RECIPE, lambda y: y[:, 0], batch_size=16, max_rotation=lambda e: limits[min(e, 2)]
+        )
+
+    data = fresh()
+    first = _fit_tiny(data)
+    assert len(first) == 3
     assert {0: 0.0, 1: 60.0, 2: 180.0}.items() <= data.rotations.items()
+    # A second execution may share the source: it starts again from the first epoch's set.
+    assert _fit_tiny(data) == first == _fit_tiny(fresh())

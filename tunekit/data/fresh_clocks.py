@@ -17,8 +17,6 @@ import numpy as np
 
 from tunekit.data.clocks import ClockRecipe
 
-TRAINING_CLOCKS = ("fixed", "fresh", "curriculum")
-
 
 def curriculum_rotation(epoch: int, epochs: int) -> float:
     """Largest turn from upright, in degrees, for 0-based ``epoch`` of ``epochs``.

@@ -210,6 +210,7 @@ class StudyTuner(keras_tuner.Tuner):
         parent = schedule.get("tuner/trial_id")
         keep = self.hold_checkpoints or self.settings.keep_checkpoints is not KeepCheckpoints.NONE
         val_targets = family.prepare_targets(values, data.val.y, data.num_classes)
+        train: tuple[Any, Any] | None = None  # made once, inside the try: it may be invalid
         evaluate = _evaluator(family, values, data)
         executions = []
         params = None
@@ -219,11 +220,9 @@ class StudyTuner(keras_tuner.Tuner):
             gc.collect()
             keras.utils.set_random_seed(seed)
             try:
-                split = (
-                    *self._training_data(values, data, epochs, initial_epoch),
-                    data.val.x,
-                    val_targets,
-                )
+                if train is None:
+                    train = self._training_data(values, data, epochs, initial_epoch)
+                split = (*train, data.val.x, val_targets)
                 model = hypermodel.build(trial.hyperparameters)
                 params = model.count_params()
                 if parent:  # Hyperband: continue the parent's model, optimiser state included
@@ -271,7 +270,7 @@ class StudyTuner(keras_tuner.Tuner):
         source = None
         if family.train_data is not None:
             source = family.train_data(values, data, epochs, initial_epoch)
-        if source is not None:  # a new one per execution: it counts its own epochs
+        if source is not None:  # its batches depend on their index alone: executions share it
             return source, None
         return data.train.x, family.prepare_targets(values, data.train.y, data.num_classes)
 
