@@ -42,6 +42,25 @@ def test_smoke_study_runs_from_the_cli(tmp_path, monkeypatch):
     assert all(r.executions[0].epochs_run == 2 for r in records)
 
 
+def test_a_study_file_runs_in_worker_processes(tmp_path, monkeypatch):
+    data = write_tiny_mnist(tmp_path / "data" / "fashion_mnist", train=800)
+    monkeypatch.setenv("TUNEKIT_DATA", str(data.parent))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["run", str(STUDIES / "smoke.toml"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    study = tmp_path / "runs" / "smoke"
+    assert (study / "workers" / "worker1.log").exists()
+    assert sorted(r.status for r in read_study(study).records) == ["completed"] * 4
+
+
+def test_a_permutation_file_refuses_workers(tmp_path):
+    result = CliRunner().invoke(
+        app, ["run", str(STUDIES / "seed-permutation.toml"), "--workers", "2"]
+    )
+    assert result.exit_code != 0
+    assert "cannot use --workers" in result.output
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -341,19 +341,32 @@ def run_file(
     yes: Annotated[
         bool, typer.Option("--yes", help="Start a grid of more than 100 trials.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Train in N worker processes on this machine (0: in this one). "
+            "Not for permutation files."
+        ),
+    ] = 0,
 ) -> None:
-    """Run (or resume) the study a TOML study file describes."""
+    """Run (or resume) the study a TOML study file describes.
+
+    How many workers is a choice about the machine, not the study, so it is an option
+    here and not a key of the file.
+    """
     from tunekit.studyfile import load_study_file
 
     plan = load_study_file(study_file)
     out.print(f"Study file {plan.path} ({plan.kind})")
     if plan.kind == "permutation":
+        if workers:
+            raise TunekitError(f"{plan.path}: a permutation study cannot use --workers.")
         cnn = dict(plan.spec.reference_overrides)
         _execute_permutation(
             plan.directory, plan.spec.data, plan.spec.train, plan.permute, {"cnn": cnn}, overwrite
         )
     else:
-        _execute_study(plan.spec, plan.directory, plan.name, overwrite, yes=yes)
+        _execute_study(plan.spec, plan.directory, plan.name, overwrite, workers=workers, yes=yes)
 
 
 @app.command()
