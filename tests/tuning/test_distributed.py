@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from tunekit.cli import app
 from tunekit.errors import TunekitError
-from tunekit.tuning.distributed import WORKERS_DIR, _Heartbeats, parse_address
+from tunekit.tuning.distributed import CHIEF_PID_ENV, WORKERS_DIR, _Heartbeats, parse_address
 from tunekit.tuning.lock import LOCK_FILE
 from tunekit.tuning.reading import read_study
 from tunekit.tuning.records import TrialStatus
@@ -30,6 +30,54 @@ def test_address_must_be_host_and_port():
     for bad in ("8470", "host:", ":8470", "host:port"):
         with pytest.raises(TunekitError, match="HOST:PORT"):
             parse_address(bad)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, which nobody may reap in a container, is dead)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def _wait_for(condition, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.parametrize("named", [True, False], ids=["chief-named", "started-by-hand"])
+def test_a_local_worker_dies_with_the_chief_that_names_itself(tmp_path, named):
+    pid_file = tmp_path / "worker.pid"
+    worker = (
+        "import os, time; from tunekit.tuning.distributed import die_with_chief; "
+        f"die_with_chief(); open({str(pid_file)!r}, 'w').write(str(os.getpid())); "
+        "time.sleep(60)"
+    )
+    env = f"{{**os.environ, {CHIEF_PID_ENV!r}: str(os.getpid())}}" if named else "os.environ"
+    chief = (
+        "import os, subprocess, sys, time; "
+        f"subprocess.Popen([sys.executable, '-c', {worker!r}], env={env}); time.sleep(60)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", chief])
+    assert _wait_for(lambda: pid_file.exists() and pid_file.read_text())
+    worker_pid = int(pid_file.read_text())
+    parent.kill()
+    parent.wait()
+    try:
+        if named:
+            assert _wait_for(lambda: not _alive(worker_pid), seconds=10)
+        else:  # the control: a worker nobody named outlives the process that started it
+            time.sleep(1.0)
+            assert _alive(worker_pid)
+    finally:
+        if _alive(worker_pid):
+            os.kill(worker_pid, signal.SIGKILL)
 
 
 def test_remote_worker_is_dead_once_its_heartbeat_stops_changing(tmp_path):

@@ -54,6 +54,7 @@ TRIALS_PER_PROCESS = 20
 CONFIG_ERROR_EXIT = 2  # a worker's exit code for a TunekitError: restarting cannot help
 CHIEF_LOST_EXIT = 3
 RECYCLE_EXIT = 4  # a worker's exit code at its trial limit: start a fresh one
+CHIEF_PID_ENV = "TUNEKIT_CHIEF_PID"  # set for local workers: they die with this process
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -92,11 +93,23 @@ def reachable(host: str, port: int, timeout: float) -> bool:
         return False
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: a worker is killed with its chief, so a killed study leaves no orphans."""
+def die_with_chief() -> None:
+    """Linux: a local worker is killed with its chief, so a killed study leaves no orphans.
+
+    The chief names itself in ``TUNEKIT_CHIEF_PID``; without it (a worker started by
+    hand) this does nothing. The worker asks for the signal itself, after it started,
+    rather than in a ``preexec_fn``: that would make the chief fork, which is unsafe
+    once TensorFlow or JAX run threads in it. A chief that died before the request
+    was made is seen as a changed parent.
+    """
+    chief = os.environ.get(CHIEF_PID_ENV)
+    if not chief or sys.platform != "linux":
+        return
     import ctypes
 
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != int(chief):
+        os._exit(CHIEF_LOST_EXIT)
 
 
 @dataclass
@@ -148,6 +161,7 @@ class WorkerPool:
             "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3"),
             "TF_NUM_INTRAOP_THREADS": str(self.threads),
             "TF_NUM_INTEROP_THREADS": "1",
+            CHIEF_PID_ENV: str(os.getpid()),
         }
         with open(self.log_path(tuner_id), "ab") as log:
             return subprocess.Popen(
@@ -156,7 +170,6 @@ class WorkerPool:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
 
     def start(self) -> None:

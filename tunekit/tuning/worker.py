@@ -23,6 +23,7 @@ from tunekit.tuning.distributed import (
     CHIEF_WAIT,
     HEARTBEAT_SECONDS,
     WORKERS_DIR,
+    die_with_chief,
     environ,
     parse_address,
     reachable,
@@ -161,6 +162,7 @@ def run_worker(
         TunekitError: The chief cannot be reached or the name is not allowed.
         StudyConfigError: This machine's data differs from the study's.
     """
+    die_with_chief()
     from tunekit.data.loading import load_data
     from tunekit.tuning.meta import spec_from_meta
     from tunekit.tuning.study import make_tuner, prepare_study
