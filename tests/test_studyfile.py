@@ -31,6 +31,16 @@ def test_smoke_file_describes_a_tiny_width_study():
     assert smoke.spec.tuner is TunerKind.ONE_FACTOR
 
 
+def test_a_file_without_a_name_runs_in_a_directory_named_after_it(tmp_path):
+    path = tmp_path / "my-widths.toml"
+    path.write_text('family = "mlp"\nspaces = ["width"]\n')
+    assert load_study_file(path).name == "my-widths"
+    path.write_text('family = "mlp"\nspaces = ["width"]\nname = "elsewhere"\n')
+    assert load_study_file(path).name == "elsewhere"
+    names = [load_study_file(p).name for p in STUDIES.glob("*.toml") if "permutation" not in p.name]
+    assert len(names) == len(set(names)), "two shipped study files share a directory"
+
+
 def test_smoke_study_runs_from_the_cli(tmp_path, monkeypatch):
     data = write_tiny_mnist(tmp_path / "data" / "fashion_mnist", train=800)
     monkeypatch.setenv("TUNEKIT_DATA", str(data.parent))

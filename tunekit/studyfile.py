@@ -37,7 +37,9 @@ class StudyFile:
         kind: ``study`` (one-factor or search) or ``permutation``.
         spec: The study it describes.
         directory: Folder of study directories (``dir``, default ``runs``).
-        name: Study directory name, if the file gives one.
+        name: Study directory name: the file's ``name``, else the file's own name
+            (``studies/best-mlp.toml`` runs in ``runs/best-mlp``), so that two files
+            of one family never share a directory.
         permute: Permutation seed of a ``permutation`` study.
     """
 
@@ -45,7 +47,7 @@ class StudyFile:
     kind: str
     spec: StudySpec
     directory: Path
-    name: str | None
+    name: str
     permute: int
 
 
@@ -144,7 +146,7 @@ def load_study_file(path: Path) -> StudyFile:
         kind=kind,
         spec=spec,
         directory=Path(run.get("dir", "runs")),
-        name=run.get("name"),
+        name=run.get("name", path.stem),
         permute=run.get("permute", 0),
     )
 
