@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 
@@ -49,6 +50,20 @@ def test_writes_every_file(tmp_path):
     assert "http://" not in html and "https://" not in html and "<script" not in html
     assert "1 trial is still running" in html
     assert "dropout=0.5" in html  # the running trial is on the leaderboard
+
+
+def test_the_summary_names_what_trained_the_trials(tmp_path):
+    cpu, gpu = "keras 3.1, tensorflow backend on cpu", "keras 3.1, jax backend on NVIDIA H200"
+    records = _records()
+    records = [
+        dataclasses.replace(records[0], trained_with=gpu),
+        dataclasses.replace(records[1], trained_with=cpu),
+        dataclasses.replace(records[2], trained_with=gpu),
+        records[3],  # written before tunekit recorded it
+    ]
+    study = write_study(tmp_path / "mlp-fashion_mnist", records)
+    text = (make_report(study).out_dir / "report.md").read_text()
+    assert f"- **trained with**: {gpu}; {cpu}\n" in text
 
 
 def test_corrupt_record_is_skipped_and_named(tmp_path):

@@ -47,6 +47,8 @@ def test_width_study_records_every_variant_completely(width_study):
         assert execution.train_seconds > 0 and record.wall_seconds >= execution.train_seconds
         assert execution.best_epoch in (1, 2)
         assert record.score == execution.val_metrics["accuracy"]
+        assert record.trained_with.startswith("keras ")
+        assert "tensorflow backend on " in record.trained_with
     params = {r.label: r.params for r in study.records}
     # 784*100+100 + 100*30+30 + 30*10+10 + 10*10+10
     assert params["reference"] == 81_950

@@ -98,6 +98,7 @@ def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
             ),
         ),
         ("trials", trials or "none recorded yet"),
+        ("trained with", "; ".join(sorted({r.trained_with for r in study.records} - {""}))),
         ("created", str(meta.get("created", ""))),
         ("tunekit", str(meta.get("tunekit_version", ""))),
         ("data fingerprint", str(data.get("fingerprint", ""))),

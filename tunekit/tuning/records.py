@@ -86,6 +86,8 @@ class TrialRecord:
         started: ISO time the trial started.
         tuner_values: keras-tuner's own ``tuner/*`` values: Hyperband's epochs, initial
             epoch, bracket, round and the trial whose weights this one continues.
+        trained_with: Keras version, backend and device of the process that trained
+            it ("" in records written before tunekit recorded it).
     """
 
     trial_id: str
@@ -103,6 +105,7 @@ class TrialRecord:
     score: float | None = None
     started: str = ""
     tuner_values: dict[str, Any] = field(default_factory=dict)
+    trained_with: str = ""
 
     @property
     def label(self) -> str:
@@ -174,6 +177,7 @@ def record_from_dict(data: dict[str, Any]) -> TrialRecord:
         score=_none_to_nan(data["score"]) if data.get("score") is not None else None,
         started=data.get("started", ""),
         tuner_values=dict(data.get("tuner_values", {})),
+        trained_with=str(data.get("trained_with", "")),
     )
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from tunekit.config import KeepCheckpoints, TrainSettings
 from tunekit.errors import InvalidConfigError, TunekitError
 from tunekit.hypermodels import DataShape, Family, HPValue
+from tunekit.tuning.backend import trained_with
 from tunekit.tuning.checkpoints import CHECKPOINT_FILE, prune_checkpoints
 from tunekit.tuning.events import StudyObserver
 from tunekit.tuning.oracle import ResumableOracle
@@ -140,6 +141,7 @@ class StudyTuner(keras_tuner.Tuner):
             objective=self.oracle.objective.name,
             started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             tuner_values=schedule,
+            trained_with=trained_with(),
         )
         write_record(trial_dir, record)
         self.observer.trial_started(record, number)
