@@ -39,5 +39,5 @@ def _device(backend: str) -> str:
 
             return torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu"
     except Exception:  # a report line is not worth a failed trial
-        return "an unknown device"
+        pass
     return "an unknown device"
