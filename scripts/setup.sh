@@ -10,9 +10,19 @@ if [ ! -x .venv/bin/python ]; then
   echo "[setup] creating .venv with $($PYTHON --version)"
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-echo "[setup] installing tunekit and its dependencies (TensorFlow is ~600 MB the first time)"
-.venv/bin/python -m pip install --quiet -e ".[dev]"
+# tunekit is installed in editable mode, so only a change of pyproject.toml (its
+# dependencies) needs pip again; the stamp remembers which one was installed.
+STAMP=.venv/.tunekit-installed
+WANTED=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ -x .venv/bin/tunekit ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$WANTED" ]; then
+  echo "[setup] tunekit is installed and pyproject.toml is unchanged"
+else
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  echo "[setup] installing tunekit and its dependencies (TensorFlow is ~600 MB the first time)"
+  # setuptools warns about every editable install in general terms; nothing to act on.
+  PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet -e ".[dev]"
+  echo "$WANTED" > "$STAMP"
+fi
 
 FMNIST=/usr/share/datasets/fashion-mnist
 if [ -f "$FMNIST/train-images-idx3-ubyte.gz" ]; then

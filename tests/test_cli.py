@@ -41,7 +41,7 @@ def test_study_help_explains_the_budget_options():
     [
         (["study", "mlp", "--space", "nope"], "Unknown space 'nope'"),
         (["study", "mlp", "--space", "width", "--epochs", "-1"], "--epochs must be at least 1"),
-        (["study", "mlp", "--space", "width", "--subset", "0"], "--subset must be a positive"),
+        (["study", "mlp", "--space", "width", "--subset", "0"], "--subset must be at least 1"),
         (["study", "mlp", "--space", "width", "--set", "depth"], "--set expects hp=value"),
         (["study", "mlp", "--space", "width", "--set", "colour=red"], "Unknown hyper-parameter"),
     ],

@@ -36,7 +36,8 @@ def test_leaderboard_table_ranks_best_first_and_shows_every_status(tmp_path):
     console.print(leaderboard_table(info))
     lines = console.file.getvalue().splitlines()
     body = [line for line in lines if line.startswith("│")]
-    assert "dropout=0.2" in body[0] and "0.8500" in body[0]
+    # percentages, as in the report, and the test metric beside the objective
+    assert "dropout=0.2" in body[0] and "85.00" in body[0] and "84.00" in body[0]
     assert "reference" in body[1]
     assert any("running" in line for line in body) and any("failed" in line for line in body)
 

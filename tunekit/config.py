@@ -11,7 +11,32 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from tunekit.errors import TunekitError
+from tunekit.errors import InvalidValueError
+
+#: Seeds feed numpy's and keras's generators, which take 0 to 2**32 - 1.
+SEED_LIMIT = 2**32 - 1
+#: Generated clocks: the bn backbone needs 32 pixels; the generator's atlas stops at 256.
+CLOCK_IMAGE_SIZES = (32, 256)
+#: Fewest generated clocks that leave images in each of train, validation and test.
+MIN_CLOCKS = 20
+
+
+def check_whole(section: str, name: str, value: object, low: int, high: int | None = None) -> None:
+    """Refuse a field that is not a whole number in ``[low, high]``.
+
+    This is the one range check of every numeric setting, so a bad value is refused
+    when its settings are made, before any data is loaded or any file written.
+
+    Raises:
+        InvalidValueError: Naming the field in the library's terms (``subset``); the
+            CLI and the study-file reader name it as the user typed it.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidValueError(section, name, f"must be a whole number, got {value!r}")
+    if value < low:
+        raise InvalidValueError(section, name, f"must be at least {low}, got {value}")
+    if high is not None and value > high:
+        raise InvalidValueError(section, name, f"must be at most {high}, got {value}")
 
 
 class TunerKind(str, Enum):
@@ -66,8 +91,16 @@ class DataSpec:
     data_seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.subset is not None and self.subset < 1:
-            raise TunekitError(f"--subset must be a positive number of images, got {self.subset}.")
+        if not isinstance(self.dataset, str) or not self.dataset:
+            raise InvalidValueError("data", "dataset", f"must be a name, got {self.dataset!r}")
+        if self.subset is not None:
+            check_whole("data", "subset", self.subset, 1)
+        if self.permute is not None:
+            check_whole("data", "permute", self.permute, 0, SEED_LIMIT)
+        check_whole("data", "validation_size", self.validation_size, 1)
+        check_whole("data", "clock_count", self.clock_count, MIN_CLOCKS)
+        check_whole("data", "image_size", self.image_size, *CLOCK_IMAGE_SIZES)
+        check_whole("data", "data_seed", self.data_seed, 0, SEED_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -92,9 +125,16 @@ class TrainSettings:
 
     def __post_init__(self) -> None:
         for name in ("epochs", "patience", "executions"):
-            value = getattr(self, name)
-            if value < 1:
-                raise TunekitError(f"--{name} must be at least 1, got {value}.")
+            check_whole("train", name, getattr(self, name), 1)
+        # Execution i trains with seed + i, so the last one must be a valid seed too.
+        check_whole("train", "seed", self.seed, 0, SEED_LIMIT - (self.executions - 1))
+        if not isinstance(self.keep_checkpoints, KeepCheckpoints):
+            allowed = ", ".join(k.value for k in KeepCheckpoints)
+            raise InvalidValueError(
+                "train",
+                "keep_checkpoints",
+                f"must be one of {allowed}, got {self.keep_checkpoints!r}",
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as JSON-ready plain data."""
@@ -122,16 +162,18 @@ class SearchSettings:
     factor: int = 3
 
     def __post_init__(self) -> None:
-        if self.max_trials < 1:
-            raise TunekitError(f"--max-trials must be at least 1, got {self.max_trials}.")
-        if self.max_epochs is not None and self.max_epochs < 1:
-            raise TunekitError(f"--max-epochs must be at least 1, got {self.max_epochs}.")
-        if self.factor < 2:
-            raise TunekitError(f"--factor must be at least 2, got {self.factor}.")
-        if self.objective is not None and not self.objective.startswith("val_"):
-            raise TunekitError(
-                f"--objective must be a validation metric such as val_accuracy or val_loss, "
-                f"got {self.objective!r}."
+        check_whole("search", "max_trials", self.max_trials, 1)
+        if self.max_epochs is not None:
+            check_whole("search", "max_epochs", self.max_epochs, 1)
+        check_whole("search", "factor", self.factor, 2)
+        if self.objective is not None and (
+            not isinstance(self.objective, str) or not self.objective.startswith("val_")
+        ):
+            raise InvalidValueError(
+                "search",
+                "objective",
+                f"must be a validation metric such as val_accuracy or val_loss, "
+                f"got {self.objective!r}",
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -160,3 +202,26 @@ class StudySpec:
     reference_overrides: tuple[tuple[str, Any], ...] = ()
     tuner: TunerKind = TunerKind.ONE_FACTOR
     search: SearchSettings = field(default_factory=SearchSettings)
+
+
+def check_study_name(name: str) -> str:
+    """Return ``name`` if it is one plain folder name, so a study stays inside its folder.
+
+    Raises:
+        InvalidValueError: The name is empty, ``.`` or ``..``, has a ``/`` or ``\\``
+            (which would write outside the folder or nest folders), or a control
+            character.
+    """
+    if (
+        not isinstance(name, str)
+        or name.strip() in ("", ".", "..")
+        or any(c in name for c in "/\\")
+        or any(ord(c) < 32 or ord(c) == 127 for c in name)
+    ):
+        raise InvalidValueError(
+            "study",
+            "name",
+            f"must be one folder name, not . or .., without / or \\ or control characters; "
+            f"got {name!r}",
+        )
+    return name

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -15,13 +19,22 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from tunekit.hypermodels import Family
-from tunekit.report import LeaderboardInfo
+from tunekit.report import (
+    TIME_HEADER,
+    LeaderboardInfo,
+    LeaderboardRow,
+    fmt_metric,
+    fmt_seconds,
+    metric_on_test,
+    metric_unit,
+)
 from tunekit.tuning.events import StudyStart
 from tunekit.tuning.plan import space_values
 from tunekit.tuning.records import TrialRecord, TrialStatus
-from tunekit.tuning.search import SearchCost, describe_cost
+from tunekit.tuning.search import SearchCost, describe_cost, describe_epochs
 
 STATUS_STYLE = {
     TrialStatus.COMPLETED: "green",
@@ -32,10 +45,23 @@ STATUS_STYLE = {
 }
 
 
-def _fmt(value: float | None, digits: int = 4) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    return f"{value:.{digits}f}"
+def _metric(value: float | None, metric: str) -> str:
+    """A metric as the report shows it, with its unit: ``88.04%``, ``0.3412``, or ``—``."""
+    if value is not None and not math.isfinite(value):
+        value = None
+    text = fmt_metric(value, metric)
+    return text + metric_unit(metric) if value is not None else text
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    kept = [v for v in values if v is not None and math.isfinite(v)]
+    return sum(kept) / len(kept) if kept else None
+
+
+def _trial_epochs(record: TrialRecord, epochs: int) -> tuple[int, int]:
+    """The epochs one execution of a trial trains: (first, last); Hyperband sets its own."""
+    initial = int(record.tuner_values.get("tuner/initial_epoch", 0))
+    return initial, int(record.tuner_values.get("tuner/epochs", epochs))
 
 
 class StudyProgress:
@@ -64,17 +90,33 @@ class StudyProgress:
         self.progress.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        # A search that ended on its own has made every trial it will make (a Hyperband
+        # bracket whose trials failed promotes fewer), so its bar ends full.
+        if exc_type is None and self.study_task is not None:
+            task = next(t for t in self.progress.tasks if t.id == self.study_task)
+            if task.total is not None and task.completed < task.total:
+                self.progress.update(self.study_task, total=task.completed)
         self.progress.stop()
 
     def study_started(self, start: StudyStart) -> None:
         """Announce the study and open the trial-count bar."""
         self.start = start
+        if start.moved_from is not None:
+            self.console.print(
+                f"{start.moved_from} holds a study made differently "
+                f"({'; '.join(start.moved_because)}); it is kept, and this study runs in "
+                f"{start.study_dir}.",
+                markup=False,
+                soft_wrap=True,  # paths are not broken mid-name; the terminal wraps
+            )
         verb = "Resuming" if start.resumed else "Starting"
         self.console.print(
-            f"{verb} [bold]{start.study_dir}[/]: {start.total} trials "
-            f"({start.done} already done), up to {start.epochs} epochs, "
-            f"{start.executions} execution(s) each, objective {start.objective}."
+            f"{verb} [bold]{escape(str(start.study_dir))}[/]: {start.total} trials "
+            f"({start.done} already done), {describe_epochs(start.epochs, start.executions)}, "
+            f"{start.executions} execution(s) each, objective {escape(start.objective)}.",
+            highlight=False,
+            soft_wrap=not self.console.is_terminal,  # a log keeps whole lines
         )
         self.study_task = self.progress.add_task(
             "trials", total=start.total, completed=start.done, info=""
@@ -85,8 +127,11 @@ class StudyProgress:
         assert self.start is not None
         if self.trial_task is not None:
             self.progress.remove_task(self.trial_task)
-        total = self.start.epochs * self.start.executions
-        self.trial_task = self.progress.add_task(f"#{number} {record.label}", total=total, info="")
+        first, last = _trial_epochs(record, self.start.epochs)
+        total = (last - first) * self.start.executions
+        self.trial_task = self.progress.add_task(
+            f"#{number} {escape(record.label)}", total=total, info=""
+        )
 
     def epoch_ended(
         self, record: TrialRecord, execution: int, epoch: int, logs: dict[str, float]
@@ -94,12 +139,20 @@ class StudyProgress:
         """Show the epoch's metrics and the best score so far."""
         if self.trial_task is None or self.start is None:
             return
-        shown = "  ".join(f"{k} {_fmt(v)}" for k, v in logs.items() if "acc" in k or "loss" in k)
-        best = f"  best {self.best[0]:.4f} ({self.best[1]})" if self.best else ""
+        shown = "  ".join(
+            f"{k} {_metric(v, k)}" for k, v in logs.items() if "acc" in k or "loss" in k
+        )
+        objective = self.start.objective
+        best = (
+            f"  best {_metric(self.best[0], objective)} ({escape(self.best[1])})"
+            if self.best
+            else ""
+        )
         run = f"run {execution + 1}/{self.start.executions} " if self.start.executions > 1 else ""
+        first, last = _trial_epochs(record, self.start.epochs)
         self.progress.update(
             self.trial_task,
-            completed=execution * self.start.epochs + epoch,
+            completed=execution * (last - first) + epoch - first,
             info=f"{run}epoch {epoch}  {shown}{best}",
         )
 
@@ -114,7 +167,9 @@ class StudyProgress:
             sign = -1 if self.start is not None and self.start.direction == "min" else 1
             if self.best is None or sign * (record.score - self.best[0]) > 0:
                 self.best = (record.score, record.label)
-        self.console.print(trial_line(record))
+        self.console.print(
+            trial_line(record), highlight=False, soft_wrap=not self.console.is_terminal
+        )
 
     def workers_started(self, address: str, workers: int) -> None:
         """Say where the chief listens and how another machine joins it."""
@@ -122,86 +177,252 @@ class StudyProgress:
         self.console.print(
             f"Chief listening on {address} with {workers} local worker(s); from another "
             f"machine: tunekit worker {self.start.study_dir} --chief {address}",
+            markup=False,
             highlight=False,
             soft_wrap=True,
         )
 
 
 def search_plan(console: Console, tuner: str, spaces: str, cost: SearchCost) -> None:
-    """One line before a search starts: what it searches and what it may cost."""
+    """One line before a search starts: what it searches and what it may cost.
+
+    A second line says why a search makes fewer trials than its settings suggest.
+    """
     console.print(
         f"{tuner} search over {spaces}: {cost.trials:,} trials, {describe_cost(cost)}.",
+        markup=False,
         highlight=False,
+        soft_wrap=not console.is_terminal,
     )
+    if cost.note:
+        console.print(
+            f"Note: {cost.note}.", markup=False, highlight=False, soft_wrap=not console.is_terminal
+        )
 
 
 def trial_line(record: TrialRecord) -> str:
-    """One line summarising a finished trial."""
+    """One line summarising a finished trial, in the leaderboard's units and times."""
     style = STATUS_STYLE[record.status]
-    test = [ex.test_metrics.get("accuracy", math.nan) for ex in record.executions]
-    test_acc = sum(test) / len(test) if test else None
-    epochs = sum(ex.epochs_run for ex in record.executions)
+    test_metric = metric_on_test(record.objective)
+    test = _mean([ex.test_metrics.get(test_metric, math.nan) for ex in record.executions])
+    epochs = _mean([float(ex.epochs_run) for ex in record.executions])
+    first = int(record.tuner_values.get("tuner/initial_epoch", 0))
+    trained = "— epochs" if epochs is None else f"{epochs:g} epoch{'s' * (epochs != 1)}"
+    if first and epochs is not None:  # Hyperband continued an earlier trial's model
+        trained += f" ({first + 1}-{first + epochs:g})"
+    seconds = _mean([ex.train_seconds for ex in record.executions])
     parts = [
         f"[{style}]{record.status.value:9}[/]",
-        f"{record.label:40}",
-        f"{record.objective} {_fmt(record.score)}",
-        f"test acc {_fmt(test_acc)}",
-        f"{epochs} epochs",
-        f"{record.wall_seconds:.0f} s",
+        escape(f"{record.label:40}"),
+        f"{escape(record.objective)} {_metric(record.score, record.objective)}",
+        f"test {escape(test_metric)} {_metric(test, test_metric)}",
+        trained,
+        f"train {fmt_seconds(seconds)} s",
     ]
     if record.reason:
-        parts.append(f"[{style}]{record.reason}[/]")
+        parts.append(f"[{style}]{escape(record.reason)}[/]")
     return "  ".join(parts)
 
 
-def spaces_table(family: Family) -> Table:
-    """A table of a family's spaces: the values each tries and the reference value."""
-    table = Table(title=f"{family.name}: {family.description}", title_justify="left")
-    table.add_column("space", style="bold")
-    table.add_column("values")
-    table.add_column("reference", style="green")
-    table.add_column("what it changes")
-    for space in family.spaces.values():
-        values = space_values(space, family.reference)
-        table.add_row(
-            space.name,
-            ", ".join(map(str, values)),
-            str(family.reference[space.hp]),
-            space.description,
+# --- tables that fit the width they are drawn at ------------------------------------------
+#
+# Names a user types (spaces, hyper-parameters, values) are never cut: each column is at
+# least as wide as its longest word, and rich breaks lines only between words, so a
+# ``hp=value`` cell breaks only after ", ". What does not fit is left out, least
+# important first, or the table takes a narrower layout.
+
+
+class _Fitted:
+    """A renderable that builds its table for the width rich draws it at."""
+
+    def __init__(self, build: Callable[[int], Table]) -> None:
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.build(options.max_width)
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A column of plain cells; ``drop`` > 0 orders what goes first when space is short."""
+
+    header: str
+    cells: tuple[Text, ...]
+    justify: str = "left"
+    drop: int = 0
+    widen_first: bool = False
+
+    @property
+    def min_width(self) -> int:
+        """Its longest word: narrower, a name would be cut."""
+        words = (w for text in (self.header, *(c.plain for c in self.cells)) for w in text.split())
+        return max((cell_len(w) for w in words), default=1)
+
+    @property
+    def natural_width(self) -> int:
+        """Its longest line: wider is wasted."""
+        lines = (
+            line
+            for text in (self.header, *(c.plain for c in self.cells))
+            for line in text.split("\n")
         )
+        return max((cell_len(line) for line in lines), default=1)
+
+
+def _table_width(widths: Sequence[int]) -> int:
+    """The width of a rich table with the default box and padding and these columns."""
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def _fit(columns: Sequence[_Column], width: int) -> list[_Column] | None:
+    """The columns that fit ``width``, leaving out droppable ones as needed; or ``None``."""
+    order = sorted((c for c in columns if c.drop), key=lambda c: -c.drop)
+    for left_out in range(len(order) + 1):
+        kept = [c for c in columns if c not in order[:left_out]]
+        if _table_width([c.min_width for c in kept]) <= width:
+            return kept
+    return None
+
+
+def _widths(columns: Sequence[_Column], width: int) -> list[int]:
+    """Each column's longest word, then what is left, to ``widen_first`` ones first.
+
+    rich narrows the widest columns when a table is too wide, below their longest word
+    if need be, so tunekit sets every width itself.
+    """
+    widths = [c.min_width for c in columns]
+    spare = width - _table_width(widths)
+    for i in sorted(range(len(columns)), key=lambda i: not columns[i].widen_first):
+        grow = max(0, min(spare, columns[i].natural_width - widths[i]))
+        widths[i] += grow
+        spare -= grow
+    return widths
+
+
+def _table(title: str, columns: Sequence[_Column], width: int) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column, column_width in zip(columns, _widths(columns, width), strict=True):
+        table.add_column(
+            column.header,
+            justify=column.justify,  # type: ignore[arg-type]
+            width=column_width,
+            overflow="fold",
+        )
+    for row in zip(*(c.cells for c in columns), strict=True):
+        table.add_row(*row)
     return table
 
 
-def leaderboard_table(info: LeaderboardInfo, title: str = "") -> Table:
-    """The leaderboard as a rich table: rank, trial, status, changes, score, epochs, time."""
+def spaces_table(family: Family) -> _Fitted:
+    """A family's spaces: the values each tries, the reference value, what it changes.
+
+    Four columns where they fit; else the description goes under the values, and
+    the reference value is marked among them.
+    """
+    title = escape(f"{family.name}: {family.description}")
+    spaces = list(family.spaces.values())
+    values = [[str(v) for v in space_values(s, family.reference)] for s in spaces]
+    references = [str(family.reference[s.hp]) for s in spaces]
+    names = tuple(Text(s.name, style="bold") for s in spaces)
+    wide = [
+        _Column("space", names),
+        _Column("values", tuple(Text(", ".join(v)) for v in values), widen_first=True),
+        _Column("reference", tuple(Text(r, style="green") for r in references)),
+        _Column("what it changes", tuple(Text(s.description) for s in spaces)),
+    ]
+
+    def marked(vals: list[str], reference: str, description: str) -> Text:
+        text = Text()
+        for i, value in enumerate(vals):
+            text.append(", " if i else "")
+            text.append(value, style="green" if value == reference else "")
+            text.append(" (reference)" if value == reference else "")
+        if reference not in vals:
+            text.append(f"; reference {reference}", style="green")
+        return text.append(f"\n{description}", style="dim")
+
+    rows = zip(values, references, spaces, strict=True)
+    described = tuple(marked(v, r, space.description) for v, r, space in rows)
+    narrow = [
+        _Column("space", names),
+        _Column("values, and what it changes", described, widen_first=True),
+    ]
+
+    def build(width: int) -> Table:
+        return _table(title, wide if _fit(wide, width) else narrow, width)
+
+    return _Fitted(build)
+
+
+def leaderboard_table(info: LeaderboardInfo, title: str = "") -> _Fitted:
+    """The leaderboard: rank, trial, status, changes, score, test score, epochs, time, params.
+
+    Accuracies are percentages and times the mean training time of one execution, as
+    in the report. At narrow widths the params, trial id, epochs, time and status
+    columns are left out in that order; below that each trial takes two lines.
+    """
     arrow = "higher" if info.direction == "max" else "lower"
     shown = f" (top {len(info.rows)} of {info.total})" if len(info.rows) < info.total else ""
-    table = Table(title=f"{title}{info.objective}, {arrow} is better{shown}", title_justify="left")
-    for name, justify in (
-        ("#", "right"), ("trial", "left"), ("status", "left"), ("hyper-parameters", "left"),
-        ("score", "right"), ("epochs", "right"), ("time", "right"), ("params", "right"),
-    ):  # fmt: skip
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    heading = escape(f"{title}{info.objective}, {arrow} is better{shown}")
+    metric, test = info.objective, info.test_metric
+
+    def unit(name: str) -> str:
+        return f" ({metric_unit(name)})" if metric_unit(name) else ""
+
+    def cells(get: Callable[[LeaderboardRow], str]) -> tuple[Text, ...]:
+        return tuple(Text(get(r)) for r in info.rows)
+
+    status = tuple(Text(r.status, style=STATUS_STYLE[TrialStatus(r.status)]) for r in info.rows)
+    columns = [
+        _Column("#", cells(lambda r: str(r.rank or "")), "right"),
+        _Column("trial", cells(lambda r: r.trial_id), drop=4),
+        _Column("status", status, drop=1),
+        _Column("hyper-parameters", cells(_changes), widen_first=True),
+        _Column(f"{metric}{unit(metric)}", cells(lambda r: fmt_metric(r.score, metric)), "right"),
+        _Column(f"test {test}{unit(test)}", cells(lambda r: fmt_metric(r.test, test)), "right"),
+        _Column("epochs", cells(lambda r: _number(r.epochs)), "right", drop=3),
+        _Column(TIME_HEADER, cells(lambda r: fmt_seconds(r.seconds)), "right", drop=2),
+        _Column("params", cells(lambda r: _number(r.params)), "right", drop=5),
+    ]
+
+    def build(width: int) -> Table:
+        kept = _fit(columns, width)
+        return _table(heading, kept, width) if kept else _stacked(heading, info)
+
+    return _Fitted(build)
+
+
+def _changes(row: LeaderboardRow) -> str:
+    return ", ".join(f"{hp}={value}" for hp, value in row.changes) or "reference"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _stacked(heading: str, info: LeaderboardInfo) -> Table:
+    """Each trial on two lines: its hyper-parameters, then its scores and status."""
+    metric, test = info.objective, info.test_metric
+    table = Table(title=heading, title_justify="left", box=None, show_header=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("trial", overflow="fold")
     for row in info.rows:
-        style = STATUS_STYLE[TrialStatus(row.status)]
-        changes = ", ".join(f"{hp}={value}" for hp, value in row.changes) or "reference"
-        table.add_row(
-            str(row.rank or ""),
-            row.trial_id,
-            f"[{style}]{row.status}[/]",
-            changes,
-            _fmt(row.score),
-            "-" if row.epochs is None else f"{row.epochs:.0f}",
-            "-" if row.seconds is None else f"{row.seconds:.0f} s",
-            "-" if row.params is None else f"{row.params:,}",
+        text = Text(_changes(row) + "\n")
+        text.append(
+            f"{metric} {_metric(row.score, metric)}, test {test} {_metric(row.test, test)}, ",
+            style="dim",
         )
+        text.append(row.status, style=STATUS_STYLE[TrialStatus(row.status)])
+        table.add_row(str(row.rank or ""), text)
     return table
 
 
 def chosen_model(console: Console, family: str, source: str, fallback: bool) -> None:
     """Say which model a derived study uses; a fallback to the reference is a warning."""
     style = "yellow" if fallback else "green"
-    console.print(f"[{style}]{family}[/]: {source}", highlight=False)
+    console.print(f"[{style}]{escape(family)}[/]: {escape(source)}", highlight=False)
 
 
 def watch(console: Console, tables: Any, every: float) -> None:
@@ -222,9 +443,9 @@ def watch(console: Console, tables: Any, every: float) -> None:
 
 def warning(console: Console, message: Any) -> None:
     """Print a one-line warning."""
-    console.print(f"[yellow]Warning:[/] {message}", highlight=False, soft_wrap=True)
+    console.print(f"[yellow]Warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
 
 
 def error(console: Console, message: Any) -> None:
     """Print a one-line error."""
-    console.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    console.print(f"[bold red]Error:[/] {escape(str(message))}", highlight=False, soft_wrap=True)

@@ -20,8 +20,8 @@ from typing import Any
 
 import tomllib
 
-from tunekit.config import StudySpec
-from tunekit.errors import TunekitError
+from tunekit.config import StudySpec, check_study_name, check_whole
+from tunekit.errors import InvalidValueError, TunekitError
 from tunekit.hypermodels import get_family
 
 KINDS = ("study", "permutation")
@@ -75,6 +75,9 @@ def _convert(path: Path, key: str, value: Any, kind: Any) -> Any:
             value = [value]
         if not isinstance(value, list):
             raise StudyFileError(f"{path}: {key} must be a list, got {value!r}.")
+        item = typing.get_args(kind)[0] if typing.get_args(kind) else None
+        if item is str and not all(isinstance(v, str) for v in value):
+            raise StudyFileError(f"{path}: {key} must be a list of names, got {value!r}.")
         return tuple(value)
     if kind is Path:
         return Path(value) if isinstance(value, str) else _bad(path, key, value, "a path")
@@ -88,6 +91,14 @@ def _bad(path: Path, key: str, value: Any, what: str) -> Any:
     raise StudyFileError(f"{path}: {key} must be {what}, got {value!r}.")
 
 
+def _in_file(path: Path, exc: TunekitError) -> StudyFileError:
+    """The error as the file's author sees it: ``<file>: [data] subset must be ...``."""
+    if isinstance(exc, InvalidValueError):
+        where = f"[{exc.section}] {exc.name}" if exc.section != "study" else exc.name
+        exc = exc.renamed(where)
+    return StudyFileError(f"{path}: {exc}")
+
+
 def _build(path: Path, cls: type, table: dict[str, Any], prefix: str) -> Any:
     hints = typing.get_type_hints(cls)
     known = {f.name for f in fields(cls)}
@@ -99,10 +110,39 @@ def _build(path: Path, cls: type, table: dict[str, Any], prefix: str) -> Any:
                 f" {_allowed(cls)}."
             )
         values[key] = _convert(path, f"{prefix}{key}", value, hints[key])
+    required = [
+        f.name
+        for f in fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    missing = [name for name in required if name not in values]
+    if missing:
+        raise StudyFileError(
+            f"{path}: missing key {prefix}{missing[0]}; a study file needs "
+            f"{', '.join(prefix + name for name in required)}."
+        )
     try:
         return cls(**values)
     except TunekitError as exc:
-        raise StudyFileError(f"{path}: {exc}") from None
+        raise _in_file(path, exc) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The file's TOML as a dict, or one line saying why it cannot be read."""
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise StudyFileError(f"{path}: no such study file.") from None
+    except IsADirectoryError:
+        raise StudyFileError(
+            f"{path} is a folder; give a study file such as studies/smoke.toml."
+        ) from None
+    except OSError as exc:
+        raise StudyFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    except UnicodeDecodeError:
+        raise StudyFileError(f"{path}: not a text file; a study file is TOML text.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyFileError(f"{path}: not valid TOML ({exc}).") from None
 
 
 def load_study_file(path: Path) -> StudyFile:
@@ -113,12 +153,7 @@ def load_study_file(path: Path) -> StudyFile:
             value of the wrong type, or an unknown family, space or choice.
     """
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise StudyFileError(f"{path}: no such study file.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise StudyFileError(f"{path}: not valid TOML ({exc}).") from None
+    raw = _read_toml(path)
     run = {key: raw.pop(key) for key in list(raw) if key in _RUN_KEYS}
     for key, kind in _RUN_KEYS.items():
         if key in run and not isinstance(run[key], kind):
@@ -127,6 +162,8 @@ def load_study_file(path: Path) -> StudyFile:
     if kind not in KINDS:
         raise StudyFileError(f"{path}: kind = {kind!r} is not allowed; use one of {list(KINDS)}.")
     reference = raw.pop("reference", {})
+    if not isinstance(reference, dict):
+        _bad(path, "reference", reference, "a table")
     hints = typing.get_type_hints(StudySpec)
     nested = {f.name for f in fields(StudySpec) if is_dataclass(hints[f.name])}
     tables = {name: raw.pop(name) for name in list(raw) if name in nested}
@@ -141,13 +178,19 @@ def load_study_file(path: Path) -> StudyFile:
         spec = dataclasses.replace(spec, **{name: _build(path, hints[name], table, f"{name}.")})
     spec = dataclasses.replace(spec, reference_overrides=tuple(reference.items()))
     _check_names(path, spec, kind)
+    try:
+        name = check_study_name(run.get("name", path.stem))
+        permute = run.get("permute", 0)
+        check_whole("study", "permute", permute, 0)
+    except InvalidValueError as exc:
+        raise _in_file(path, exc) from None
     return StudyFile(
         path=path,
         kind=kind,
         spec=spec,
         directory=Path(run.get("dir", "runs")),
-        name=run.get("name", path.stem),
-        permute=run.get("permute", 0),
+        name=name,
+        permute=permute,
     )
 
 
@@ -156,7 +199,8 @@ def _check_names(path: Path, spec: StudySpec, kind: str) -> None:
     try:
         family = get_family(spec.family)
         family.reference_with(dict(spec.reference_overrides))
+        family.check_objective(spec.search.objective)
         if kind == "study":
             family.resolve_spaces(spec.spaces)
     except TunekitError as exc:
-        raise StudyFileError(f"{path}: {exc}") from None
+        raise _in_file(path, exc) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -151,7 +152,7 @@ def test_report_of_a_runs_folder_has_one_permutation_section(tmp_path):
 def test_report_of_one_permutation_folder(tmp_path):
     folder = write_permutation(tmp_path / "permutation-mnist", EXPECTED)
     result = make_report(folder)
-    assert result.out_dir == folder / "report"
+    assert result.out_dir == Path("reports") / "permutation-mnist"
     assert {p.name for p in result.files} == {
         "index.html",
         "report.md",

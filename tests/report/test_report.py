@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +28,7 @@ def _records():
 def test_writes_every_file(tmp_path):
     study = write_study(tmp_path / "mlp-fashion_mnist", _records())
     result = make_report(study)
-    assert result.out_dir == study / "report"
+    assert result.out_dir == Path("reports") / "mlp-fashion_mnist"  # README: reports/
     names = {p.relative_to(result.out_dir).as_posix() for p in result.files}
     assert names == {
         "index.html",
@@ -82,7 +83,7 @@ def test_parent_of_two_studies(tmp_path):
     mnist = {**META, "data": {**META["data"], "name": "mnist"}}
     write_study(tmp_path / "runs" / "mlp-mnist", _records()[:1], mnist)
     result = make_report(tmp_path / "runs")
-    assert result.out_dir == tmp_path / "runs" / "report"
+    assert result.out_dir == Path("reports") / "runs"
     for name in ("mlp-fashion_mnist", "mlp-mnist"):
         assert (result.out_dir / name / "comparison.svg").exists()
         assert (result.out_dir / name / "ablation.tex").exists()

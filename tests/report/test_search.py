@@ -20,6 +20,10 @@ def _records():
     ]
 
 
+#: A scored trial's test accuracy, epochs and training time (one execution of the builders).
+DONE = (0.5, 2.0, 10.0)
+
+
 def test_scores_in_trial_order_with_best_so_far_and_scatters(tmp_path):
     study = read_study(write_study(tmp_path / "s", _records(), SEARCH_META))
     lr = (("learning_rate", 0.001), ("optimizer", "sgd"))
@@ -29,7 +33,7 @@ def test_scores_in_trial_order_with_best_so_far_and_scatters(tmp_path):
         objective="val_accuracy",
         direction="max",
         trials=(
-            SearchTrial(1, "00", "completed", 0.5, 0.5, False, lr),
+            SearchTrial(1, "00", "completed", 0.5, 0.5, False, lr, *DONE),
             SearchTrial(
                 2,
                 "01",
@@ -38,6 +42,7 @@ def test_scores_in_trial_order_with_best_so_far_and_scatters(tmp_path):
                 0.75,
                 True,
                 (("learning_rate", 0.01), ("optimizer", "adam")),
+                *DONE,
             ),
             SearchTrial(
                 3,
@@ -56,6 +61,7 @@ def test_scores_in_trial_order_with_best_so_far_and_scatters(tmp_path):
                 0.75,
                 False,
                 (("learning_rate", 0.0001), ("optimizer", "rmsprop")),
+                *DONE,
             ),
             SearchTrial(
                 5,
@@ -99,6 +105,12 @@ def test_lower_is_better_and_free_hps_found_without_spaces(tmp_path):
     )
     table = search_display(info)
     assert [row[:2] for row in table.rows] == [("1", "01"), ("2", "02"), ("3", "00")]
+    # the leaderboard's columns: the test metric, epochs and one execution's training time
+    assert table.headers == (
+        "rank", "trial", "#", "status", "val_time_error", "test time_error", "units",
+        "epochs", "train time (s)",
+    )  # fmt: skip
+    assert table.rows[0][5:] == ("—", "64", "2", "10.0")
 
 
 def test_search_without_scores_or_trials(tmp_path):
@@ -132,8 +144,9 @@ def test_report_of_a_search(tmp_path):
     html = (result.out_dir / "index.html").read_text()
     assert "Random search" in html and "1 trial is still running" in html
     csv = (result.out_dir / "trials.csv").read_text().splitlines()
-    assert (
-        csv[0] == "number,trial_id,status,score,best_so_far,is_best,hp.learning_rate,hp.optimizer"
+    assert csv[0] == (
+        "number,trial_id,status,score,test,epochs,seconds,best_so_far,is_best,"
+        "hp.learning_rate,hp.optimizer"
     )
     assert len(csv) == 6
 

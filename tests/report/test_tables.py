@@ -50,7 +50,7 @@ def test_markdown():
         "**kernel_regularizer: penalty on every hidden kernel**",
         "",
         "| kernel_regularizer | val accuracy (%) | test accuracy (%) | Δ test (pp) "
-        "| 95% CI Δ test (pp) | Δ val (pp) | epochs | time (s) | params | status |",
+        "| 95% CI Δ test (pp) | Δ val (pp) | epochs | train time (s) | params | status |",
         "|:---|---:|---:|---:|---:|---:|---:|---:|---:|:---|",
         "| none (reference) | 87.50 ± 1.25 | 86.00 ± 1.00 | 0 (control) | — | 0 (control) "
         "| 12 | 30.2 | 12,345 | completed |",
@@ -113,15 +113,20 @@ def test_leaderboard_markdown_and_csv():
         "max",
         (
             LeaderboardRow(1, "01", "dropout=0.2", "completed", (("dropout", 0.2),),
-                           0.9, 3.0, 10.0, 5),
+                           0.9, 3.0, 10.0, 5, test=0.875),
             LeaderboardRow(None, "02", "dropout=0.5", "running", (("dropout", 0.5),),
                            None, None, None, None),
         ),
         total=3,
     )  # fmt: skip
     md = render_leaderboard(info, "md")
-    assert "**Trials ranked by val_accuracy (top 2 of 3 trials)**" in md
-    assert "| 1 | 01 | dropout=0.2 | completed | 90.00 | 3 | 10.0 | 5 |" in md
-    assert "| — | 02 | dropout=0.5 | running | — | — | — | — |" in md
+    assert "**Trials ranked by val_accuracy, higher is better (top 2 of 3 trials)**" in md
+    assert (
+        "| rank | trial | variant | status | val_accuracy (%) | test accuracy (%) | epochs "
+        "| train time (s) | params |" in md
+    )
+    assert "| 1 | 01 | dropout=0.2 | completed | 90.00 | 87.50 | 3 | 10.0 | 5 |" in md
+    assert "| — | 02 | dropout=0.5 | running | — | — | — | — | — |" in md
     rows = list(csv.DictReader(io.StringIO(render_leaderboard(info, "csv"))))
     assert rows[0]["changes"] == '{"dropout": 0.2}'
+    assert (rows[0]["score"], rows[0]["test"], rows[1]["test"]) == ("0.9", "0.875", "")

@@ -181,3 +181,14 @@ def test_a_process_stops_at_its_trial_limit_and_the_next_carries_on(tiny_data_di
         "kernel_regularizer=l1",
         "kernel_regularizer=l2",
     ]
+
+
+def test_a_worker_on_a_clock_study_ranks_lower_errors_as_better(tmp_path):
+    from tunekit.config import DataSpec, StudySpec, TrainSettings
+    from tunekit.tuning.study import prepare_study
+    from tunekit.tuning.worker import worker_start
+
+    spec = StudySpec("clock", ("representation",), DataSpec("clock"), TrainSettings(epochs=2))
+    prepared = prepare_study(spec, tmp_path, "clock-clock")
+    start = worker_start(prepared, {"objective": "val_time_error", "direction": "min"})
+    assert (start.objective, start.direction) == ("val_time_error", "min")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tunekit.errors import UnknownNameError
+from tunekit.errors import InvalidValueError, UnknownNameError
 from tunekit.hypermodels import get_family
 from tunekit.tuning.plan import REFERENCE_SPACE, one_factor_plan
 
@@ -52,5 +52,5 @@ def test_unknown_space_names_the_known_ones(names):
 
 
 def test_bad_override_type_is_refused():
-    with pytest.raises(UnknownNameError, match="batch_size"):
+    with pytest.raises(InvalidValueError, match="batch_size"):
         MLP.reference_with({"batch_size": "many"})

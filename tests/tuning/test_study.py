@@ -12,6 +12,7 @@ import pytest
 from tunekit import hypermodels
 from tunekit.config import DataSpec, StudySpec, TrainSettings
 from tunekit.errors import StudyConfigError
+from tunekit.tuning.checkpoints import CHECKPOINT_FILE
 from tunekit.tuning.reading import read_study
 from tunekit.tuning.records import TrialStatus
 from tunekit.tuning.study import prepare_study, run_study
@@ -63,8 +64,8 @@ def test_study_metadata_holds_data_fingerprint_and_settings(width_study):
     assert meta["spaces"]["widths"]["values"][0] == "100-30-10"
     # --keep-checkpoints best (the default): the best trial's weights only.
     best = max(study.records, key=lambda r: (r.score, -int(r.trial_id)))
-    weights = sorted(prepared.study_dir.glob("trial_*/best.weights.h5"))
-    assert weights == [prepared.study_dir / f"trial_{best.trial_id}" / "best.weights.h5"]
+    weights = sorted(prepared.study_dir.glob(f"trial_*/{CHECKPOINT_FILE}"))
+    assert weights == [prepared.study_dir / f"trial_{best.trial_id}" / CHECKPOINT_FILE]
 
 
 def test_rerun_trains_nothing_and_adding_a_space_reuses_the_reference(width_study):
@@ -80,10 +81,11 @@ def test_rerun_trains_nothing_and_adding_a_space_reuses_the_reference(width_stud
     assert len(records) == 4 + 3
 
 
-def test_other_configuration_is_refused_and_nothing_is_lost(width_study):
+def test_other_configuration_in_a_named_directory_is_refused_and_nothing_is_lost(width_study):
     prepared, study = width_study
-    other = prepare_study(_spec(prepared.spec.data.data_dir, epochs=3), prepared.study_dir.parent)
-    with pytest.raises(StudyConfigError, match="epochs: 2 in the study, 3 now.*--overwrite"):
+    parent, name = prepared.study_dir.parent, prepared.study_dir.name
+    other = prepare_study(_spec(prepared.spec.data.data_dir, epochs=3), parent, name)
+    with pytest.raises(StudyConfigError, match="epochs: 2 in the study, 3 now.*another --name"):
         run_study(other)
     assert len(read_study(prepared.study_dir).records) >= len(study.records)
 

@@ -324,13 +324,19 @@ def _add_glare(photo: np.ndarray, xs: np.ndarray, back: np.ndarray, out: np.ndar
     np.add(out[win], spot, out=out[win])
 
 
+#: Image sides the renderer can draw; its atlas holds 720 frames of about
+#: (0.85 * image_size)^2 * 8 bytes, 270 MB at the largest.
+MIN_IMAGE_SIZE, MAX_IMAGE_SIZE = 16, 256
+
+
 def _check(n: int, image_size: int, batch_size: int) -> None:
     """Reject sizes the renderer cannot honour with a message naming the bad value."""
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
-    # The atlas holds 720 frames of about (0.85 * image_size)^2 * 8 bytes: 270 MB at 256.
-    if not 16 <= image_size <= 256:
-        raise ValueError(f"image_size must be between 16 and 256, got {image_size}")
+    if not MIN_IMAGE_SIZE <= image_size <= MAX_IMAGE_SIZE:
+        raise ValueError(
+            f"image_size must be between {MIN_IMAGE_SIZE} and {MAX_IMAGE_SIZE}, got {image_size}"
+        )
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
 

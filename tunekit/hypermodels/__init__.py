@@ -18,4 +18,27 @@ def get_family(name: str) -> Family:
     return FAMILIES[name]
 
 
-__all__ = ["FAMILIES", "DataShape", "Family", "HPValue", "Space", "get_family"]
+#: keras-tuner HyperModels of the families; they import keras, so only when asked for.
+_HYPERMODELS = ("CNNHyperModel", "ClockHyperModel", "MLPHyperModel", "TunekitHyperModel")
+
+
+def __getattr__(name: str) -> object:
+    if name in _HYPERMODELS:
+        from tunekit.hypermodels import _hypermodels
+
+        return getattr(_hypermodels, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "FAMILIES",
+    "CNNHyperModel",
+    "ClockHyperModel",
+    "DataShape",
+    "Family",
+    "HPValue",
+    "MLPHyperModel",
+    "Space",
+    "TunekitHyperModel",
+    "get_family",
+]

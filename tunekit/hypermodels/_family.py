@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tunekit.errors import UnknownNameError
+from tunekit.errors import InvalidValueError, UnknownNameError
+from tunekit.hypermodels._checks import Check
 
 HPValue = int | float | str | bool
 
@@ -63,6 +64,8 @@ class Family:
         train_data: ``train_data(values, data, epochs, initial_epoch)`` returns a keras
             ``PyDataset`` to train on instead of the training split (for example fresh
             synthetic images each epoch), or None to use the split.
+        checks: What values each hyper-parameter accepts; one per reference key.
+        metrics: The ``val_`` metrics its models log, which a study may optimise.
     """
 
     name: str
@@ -79,6 +82,8 @@ class Family:
     worst_score: float = 0.0
     train_data: Callable[[Mapping[str, Any], Any, int, int], Any] | None = None
     dataset: str = "fashion_mnist"  # what ``tunekit study`` trains on unless told otherwise
+    checks: Mapping[str, Check] = field(default_factory=dict)
+    metrics: tuple[str, ...] = ("val_loss", "val_accuracy")
 
     @property
     def direction(self) -> str:
@@ -111,7 +116,12 @@ class Family:
         return tuple(resolved)
 
     def reference_with(self, overrides: Mapping[str, Any]) -> dict[str, HPValue]:
-        """Return the reference values with user overrides applied and checked."""
+        """Return the reference values with user overrides applied and checked.
+
+        Raises:
+            UnknownNameError: An override names no hyper-parameter of the family.
+            InvalidValueError: An override's value has the wrong type or is out of range.
+        """
         values = dict(self.reference)
         for hp, value in overrides.items():
             if hp not in values:
@@ -120,11 +130,39 @@ class Family:
                     f"Unknown hyper-parameter {hp!r} for family {self.name!r}. Known: {known}."
                 )
             values[hp] = coerce_like(value, values[hp], hp)
+            self.check(hp, values[hp])
         return values
+
+    def check_objective(self, objective: str | None) -> None:
+        """Refuse an objective the family's models do not log (None: the family's own).
+
+        Raises:
+            InvalidValueError: Naming the metrics that can be optimised.
+        """
+        if objective is not None and objective not in self.metrics:
+            raise InvalidValueError(
+                "search",
+                "objective",
+                f"must be a metric {self.name} models log: {', '.join(self.metrics)}; "
+                f"got {objective!r}",
+            )
+
+    def check(self, hp: str, value: Any) -> None:
+        """Refuse a value that ``hp`` cannot take.
+
+        Raises:
+            InvalidValueError: The value is of the wrong kind or out of range.
+        """
+        check = self.checks.get(hp)
+        problem = check.problem(value) if check is not None else None
+        if problem is not None:
+            raise InvalidValueError("reference", hp, problem)
 
 
 def coerce_like(value: Any, example: HPValue, hp: str) -> HPValue:
     """Convert a value typed on the command line to the type of ``example``."""
+    if isinstance(value, bool) != isinstance(example, bool) and isinstance(value, bool):
+        raise InvalidValueError("reference", hp, f"must be a {type(example).__name__}, got {value}")
     if isinstance(value, type(example)):
         return value
     text = str(value)
@@ -138,7 +176,7 @@ def coerce_like(value: Any, example: HPValue, hp: str) -> HPValue:
         if isinstance(example, float):
             return float(text)
     except ValueError:
-        raise UnknownNameError(
-            f"{hp}={text!r} is not a {type(example).__name__}, as {hp} must be."
+        raise InvalidValueError(
+            "reference", hp, f"must be a {type(example).__name__}, got {text!r}"
         ) from None
     return text

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from tunekit.errors import InvalidConfigError
+from tunekit.hypermodels._checks import Check, Choice, Real, Whole
 from tunekit.hypermodels._family import DataShape, Family, Space
 
 DIAL = 720  # minutes on a 12-hour dial
@@ -52,6 +53,15 @@ _SPACES = (
           "training images: the fixed split, a new set each epoch, or new sets turned from "
           "upright to any angle over the first half of the epochs (generated clocks only)"),
 )  # fmt: skip
+
+
+CHECKS: dict[str, Check] = {
+    "representation": Choice(REPRESENTATIONS),
+    "backbone": Choice(("seed", "bn")),
+    "learning_rate": Real(0.0, 10.0),
+    "batch_size": Whole(1),
+    "training_clocks": Choice(("fixed", "fresh", "curriculum")),
+}
 
 
 def minutes(labels: np.ndarray) -> np.ndarray:
@@ -301,4 +311,7 @@ CLOCK = Family(
     worst_score=360.0,
     dataset="clock",
     train_data=fresh_training_clocks,
+    checks=CHECKS,
+    # The two-headed representations also log each head's loss.
+    metrics=("val_time_error", "val_loss", "val_hour_loss", "val_minute_loss"),
 )

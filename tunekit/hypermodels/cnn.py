@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from tunekit.errors import InvalidConfigError
+from tunekit.hypermodels._checks import OPTIMIZERS, Check, Choice, Dashed, Pattern, Real, Whole
 from tunekit.hypermodels._family import DataShape, Family, Space
 
 BLOCK_FILTERS = (64, 128, 256)  # Geron's filters per block
@@ -48,6 +49,19 @@ _SPACES = (
     Space("depth_order", "layers", ("CP", "CP-CCP", "CP-CCP-CCP", "PC-PCC-PCC", "CCCCC-PPP"),
           "depth (1 to 3 blocks) and order of convolution (C) and pooling (P) layers"),
 )  # fmt: skip
+
+
+CHECKS: dict[str, Check] = {
+    "kernel_size": Whole(1, 64),
+    "filters": Dashed(1, 4096),
+    "stride": Whole(1, 64),
+    "padding": Choice(("same", "valid")),
+    "pooling": Choice(("max", "none")),
+    "layers": Pattern(r"[CP]+(-[CP]+)*", "CP-CCP-CCP (blocks of C and P joined by '-')"),
+    "width_multiplier": Real(0.0, 8.0),  # above 0: 0 would silently mean full width
+    "optimizer": Choice(OPTIMIZERS),
+    "batch_size": Whole(1),
+}
 
 
 def layer_plan(values: Mapping[str, Any]) -> list[tuple[str, int, int, int]]:
@@ -134,4 +148,5 @@ CNN = Family(
     batch_size=lambda values: int(values["batch_size"]),
     aliases={"kernel": "kernel_size", "depth": "depth_order", "order": "depth_order",
              "layers": "depth_order"},
+    checks=CHECKS,
 )  # fmt: skip

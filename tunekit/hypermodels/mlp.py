@@ -13,12 +13,20 @@ from typing import Any
 
 import numpy as np
 
+from tunekit.hypermodels._checks import OPTIMIZERS, Check, Choice, Dashed, Real, Whole
 from tunekit.hypermodels._family import DataShape, Family, Space
 
 DEPTH_LAYER_WIDTH = 10  # the seed's depth study stacks layers of 10 units each
 
 #: Losses whose keras implementation expects one-hot targets.
 ONE_HOT_LOSSES = frozenset({"categorical_crossentropy", "poisson", "kl_divergence"})
+_INITIALIZERS = ("zeros", "ones", "random_normal", "random_uniform", "truncated_normal",
+                 "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
+                 "lecun_uniform", "lecun_normal", "orthogonal", "variance_scaling")  # fmt: skip
+_ACTIVATIONS = ("softmax", "softplus", "sigmoid", "exponential", "linear", "relu", "tanh",
+                "softsign", "elu", "selu", "gelu", "swish", "silu", "relu6", "hard_sigmoid",
+                "log_softmax")  # fmt: skip
+_REGULARIZERS = ("none", "l1", "l2")
 
 REFERENCE: dict[str, Any] = {
     "init": "glorot_uniform",  # the Keras default
@@ -87,6 +95,20 @@ _SPACES = (
 )
 
 
+CHECKS: dict[str, Check] = {
+    "init": Choice(_INITIALIZERS),
+    "dropout": Real(0.0, 1.0, low_included=True, high_included=False),  # a rate of 1 drops all
+    "optimizer": Choice(OPTIMIZERS),
+    "loss": Choice(("sparse_categorical_crossentropy", *sorted(ONE_HOT_LOSSES))),
+    "batch_size": Whole(1),
+    "widths": Dashed(1),
+    "output_activation": Choice(_ACTIVATIONS),
+    "depth": Whole(1, 1000),
+    "kernel_regularizer": Choice(_REGULARIZERS),
+    "bias_regularizer": Choice(_REGULARIZERS),
+}
+
+
 def hidden_widths(values: Mapping[str, Any]) -> list[int]:
     """Return the hidden layer widths that ``values`` describe.
 
@@ -153,4 +175,5 @@ MLP = Family(
     prepare_targets=prepare_targets,
     batch_size=lambda values: int(values["batch_size"]),
     aliases={"width": "widths", "weights": "init", "activation": "output_activation"},
+    checks=CHECKS,
 )

@@ -24,7 +24,13 @@ from tunekit.report._clock_tables import ClockRow, ClockTable, clock_table_info,
 from tunekit.report._comparison import ComparisonInfo, Curve, Panel, comparison_info
 from tunekit.report._export import ExportFormat, export_rows, write_export
 from tunekit.report._kinds import ReportInputs, find_report_inputs
-from tunekit.report._leaderboard import LeaderboardInfo, LeaderboardRow, leaderboard_info
+from tunekit.report._leaderboard import (
+    LeaderboardInfo,
+    LeaderboardRow,
+    leaderboard_info,
+    metric_on_test,
+)
+from tunekit.report._notebook import leaderboard_html
 from tunekit.report._permutation import (
     PermutationDataset,
     PermutationInfo,
@@ -42,7 +48,21 @@ from tunekit.report._report import (
     make_report,
 )
 from tunekit.report._search import HPScatter, SearchInfo, SearchTrial, search_info
-from tunekit.report._tables import TableFormat, render_ablation, render_leaderboard
+from tunekit.report._tables import (
+    TIME_HEADER,
+    TableFormat,
+    fmt_metric,
+    fmt_seconds,
+    metric_unit,
+    render_ablation,
+    render_leaderboard,
+)
+from tunekit.report._tensorboard import (
+    TensorBoardInfo,
+    export_tensorboard,
+    tensorboard_info,
+    write_tensorboard,
+)
 
 __all__ = [
     "AblationRow",
@@ -70,7 +90,9 @@ __all__ = [
     "ReportResult",
     "SearchInfo",
     "SearchTrial",
+    "TIME_HEADER",
     "TableFormat",
+    "TensorBoardInfo",
     "ablation_info",
     "clock_gallery_info",
     "clock_table_info",
@@ -82,14 +104,22 @@ __all__ = [
     "draw_search",
     "error_histogram_info",
     "export_rows",
+    "export_tensorboard",
     "find_report_inputs",
+    "fmt_metric",
+    "fmt_seconds",
+    "leaderboard_html",
     "leaderboard_info",
     "load_test_images",
     "make_report",
+    "metric_on_test",
+    "metric_unit",
     "permutation_info",
     "render_ablation",
     "render_clock_tables",
     "render_leaderboard",
     "search_info",
+    "tensorboard_info",
     "write_export",
+    "write_tensorboard",
 ]

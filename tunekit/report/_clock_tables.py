@@ -11,6 +11,7 @@ from tunekit.report._spaces import SpaceMember, space_groups
 from tunekit.report._stats import finite, mean
 from tunekit.report._tables import (
     MISSING,
+    TIME_HEADER,
     DisplayTable,
     TableFormat,
     fmt_number,
@@ -161,7 +162,7 @@ def clock_display(table: ClockTable) -> DisplayTable:
         *(["95% CI Δ (min)"] if with_ci else []),
         "val error (min)",
         "epochs",
-        "time (s)",
+        TIME_HEADER,
         "params",
         "status",
     ]

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from tunekit.report._leaderboard import metric_on_test
 from tunekit.report._permutation import PermutationInfo, PermutationModel, PermutationRun
 from tunekit.report._search import SearchInfo, SearchTrial
 from tunekit.report._tables import (
     MISSING,
+    TIME_HEADER,
     DisplayTable,
     fmt_estimate,
     fmt_metric,
     fmt_number,
+    fmt_seconds,
+    metric_unit,
     row_kind,
 )
 
@@ -125,6 +129,7 @@ def search_display(info: SearchInfo, top: int | None = None) -> DisplayTable:
     hps = [h.hp for h in info.hps]
     ranked = _ranked(info)
     shown = ranked[:top]
+    test = metric_on_test(info.objective)
     rows = tuple(
         (
             MISSING if rank is None else str(rank),
@@ -132,20 +137,34 @@ def search_display(info: SearchInfo, top: int | None = None) -> DisplayTable:
             str(t.number),
             t.status,
             fmt_metric(t.score, info.objective),
+            fmt_metric(t.test, test),
             *(_value(dict(t.values).get(hp, MISSING)) for hp in hps),
+            fmt_number(t.epochs),
+            fmt_seconds(t.seconds),
         )
         for rank, t in shown
     )
-    headers = ("rank", "trial", "#", "status", f"{info.objective} ({info.direction})", *hps)
+    headers = (
+        "rank", "trial", "#", "status", _with_unit(info.objective), f"test {_with_unit(test)}",
+        *hps, "epochs", TIME_HEADER,
+    )  # fmt: skip
     count = f"top {len(shown)} of {len(ranked)}" if len(shown) < len(ranked) else "all"
+    better = "higher" if info.direction == "max" else "lower"
     return DisplayTable(
-        caption=f"{info.tuner} search: trials ranked by {info.objective} ({count} trials)",
+        caption=(
+            f"{info.tuner} search: trials ranked by {info.objective}, {better} is better "
+            f"({count} trials)"
+        ),
         headers=headers,
-        align=("r", "l", "r", "l", "r", *("l",) * len(hps)),
+        align=("r", "l", "r", "l", "r", "r", *("l",) * len(hps), "r", "r"),
         rows=rows,
         row_kinds=tuple(row_kind(t.status, t.is_best) for _, t in shown),
         cell_kinds=tuple(("",) * len(headers) for _ in rows),
     )
+
+
+def _with_unit(metric: str) -> str:
+    return f"{metric} ({metric_unit(metric)})" if metric_unit(metric) else metric
 
 
 def _value(value: Any) -> str:
@@ -162,6 +181,9 @@ def search_rows(info: SearchInfo) -> list[dict[str, Any]]:
             "trial_id": t.trial_id,
             "status": t.status,
             "score": t.score,
+            "test": t.test,
+            "epochs": t.epochs,
+            "seconds": t.seconds,
             "best_so_far": t.best_so_far,
             "is_best": t.is_best,
             **{f"hp.{k}": v for k, v in t.values},

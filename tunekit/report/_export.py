@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tunekit.errors import TunekitError
+from tunekit.tuning.atomic import write_text_atomic
 from tunekit.tuning.reading import StudyRecords
 from tunekit.tuning.records import ExecutionRecord, TrialRecord
 
@@ -99,7 +100,11 @@ def rows_to_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def write_export(study: StudyRecords, path: Path, fmt: ExportFormat | str = "csv") -> Path:
-    """Write ``export_rows(study)`` to ``path`` as CSV or JSON and return the path."""
+    """Write ``export_rows(study)`` to ``path`` as CSV or JSON and return the path.
+
+    Trials whose record could not be read are not in it; ``study.problems`` names
+    them, for the caller to show as the report and leaderboard do.
+    """
     try:
         fmt = ExportFormat(fmt)
     except ValueError:
@@ -108,7 +113,7 @@ def write_export(study: StudyRecords, path: Path, fmt: ExportFormat | str = "csv
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt is ExportFormat.CSV:
-        path.write_text(rows_to_csv(rows))
+        write_text_atomic(path, rows_to_csv(rows))
     else:
-        path.write_text(json.dumps(rows, indent=1, allow_nan=False, default=str) + "\n")
+        write_text_atomic(path, json.dumps(rows, indent=1, allow_nan=False, default=str) + "\n")
     return path

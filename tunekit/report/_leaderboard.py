@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tunekit.report._spaces import reference_values, same_value
-from tunekit.report._stats import mean
+from tunekit.report._stats import finite, mean
 from tunekit.tuning.reading import StudyRecords
 from tunekit.tuning.records import TrialRecord, TrialStatus
 
@@ -32,9 +32,14 @@ class LeaderboardRow:
         status: The trial's status.
         changes: The hyper-parameters that differ from the reference, as (name, value).
         score: The objective's value (mean over executions), ``None`` if not finite.
-        epochs: Mean epochs run (``None`` while running or without executions).
-        seconds: Wall-clock time of the whole trial (``None`` while running).
+        epochs: Epochs one execution trained, mean over executions (``None`` while
+            running or without executions).
+        seconds: Training time of one execution (``fit``, validation included), mean
+            over executions: the time the ablation tables show too (``None`` while
+            running or without executions).
         params: Parameter count of the model.
+        test: The test value of the objective's metric (``accuracy`` for
+            ``val_accuracy``), mean over executions; ``None`` without one.
     """
 
     rank: int | None
@@ -46,6 +51,7 @@ class LeaderboardRow:
     epochs: float | None
     seconds: float | None
     params: int | None
+    test: float | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,16 @@ class LeaderboardInfo:
     direction: str
     rows: tuple[LeaderboardRow, ...]
     total: int
+
+    @property
+    def test_metric(self) -> str:
+        """The test metric beside the objective: ``accuracy`` for ``val_accuracy``."""
+        return metric_on_test(self.objective)
+
+
+def metric_on_test(objective: str) -> str:
+    """The metric a trial's test split reports for ``objective`` (``val_loss``: ``loss``)."""
+    return objective.removeprefix("val_")
 
 
 def _score(record: TrialRecord) -> float | None:
@@ -83,6 +99,7 @@ def _row(
     rank: int | None, score: float | None, record: TrialRecord, reference: dict[str, Any]
 ) -> LeaderboardRow:
     running = record.status is TrialStatus.RUNNING
+    test = finite(ex.test_metrics.get(metric_on_test(record.objective)) for ex in record.executions)
     return LeaderboardRow(
         rank=rank,
         trial_id=record.trial_id,
@@ -91,8 +108,9 @@ def _row(
         changes=_changes(record, reference),
         score=score,
         epochs=None if running else mean([float(ex.epochs_run) for ex in record.executions]),
-        seconds=None if running else record.wall_seconds,
+        seconds=None if running else mean(finite(ex.train_seconds for ex in record.executions)),
         params=record.params,
+        test=mean(test),
     )
 
 

@@ -93,7 +93,8 @@ def make_report(path: Path | str, out_dir: Path | str | None = None) -> ReportRe
 
     Args:
         path: A study directory, a permutation folder, or a directory of them.
-        out_dir: Where to write; ``<path>/report`` by default.
+        out_dir: Where to write; by default ``reports/<name of path>``, under the
+            working directory, where the README keeps reports (studies stay in ``runs/``).
 
     Raises:
         TunekitError: ``path`` holds no study, no study could be read, or the report
@@ -105,7 +106,7 @@ def make_report(path: Path | str, out_dir: Path | str | None = None) -> ReportRe
         *inputs.studies,
         *inputs.permutations,
     )
-    out = Path(out_dir) if out_dir is not None else path / "report"
+    out = Path(out_dir) if out_dir is not None else Path("reports") / path.resolve().name
     problems: list[str] = []
     studies = []
     for study_dir in inputs.studies:

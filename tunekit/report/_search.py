@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tunekit.report._leaderboard import metric_on_test
 from tunekit.report._spaces import running_count, same_value, study_title
+from tunekit.report._stats import finite, mean
 from tunekit.tuning.reading import StudyRecords
 from tunekit.tuning.records import TrialRecord, TrialStatus
 
@@ -31,6 +33,9 @@ class SearchTrial:
         best_so_far: The best score of trials 1 to ``number`` (``None`` before any).
         is_best: Whether this trial has the best score of the search.
         values: The free hyper-parameters' values, as (name, value).
+        test: The objective's metric on the test split, mean over executions.
+        epochs: Epochs one execution trained, mean over executions.
+        seconds: Training time of one execution, mean over executions.
     """
 
     number: int
@@ -40,6 +45,9 @@ class SearchTrial:
     best_so_far: float | None
     is_best: bool
     values: tuple[tuple[str, Any], ...]
+    test: float | None = None
+    epochs: float | None = None
+    seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +176,7 @@ def search_info(study: StudyRecords) -> SearchInfo:
     trials, so_far = [], None
     for number, record in enumerate(study.records, start=1):
         score = _score(record)
+        done = record.executions if record.status is not TrialStatus.RUNNING else ()
         if score is not None:
             so_far = score if so_far is None else better(so_far, score)
         trials.append(
@@ -181,6 +190,9 @@ def search_info(study: StudyRecords) -> SearchInfo:
                 values=tuple(
                     (hp, record.hyperparameters[hp]) for hp in hps if hp in record.hyperparameters
                 ),
+                test=mean(finite(ex.test_metrics.get(metric_on_test(objective)) for ex in done)),
+                epochs=mean([float(ex.epochs_run) for ex in done]),
+                seconds=mean(finite(ex.train_seconds for ex in done)),
             )
         )
     return SearchInfo(

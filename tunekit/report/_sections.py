@@ -69,7 +69,7 @@ def _size(data: dict[str, object], split: str) -> int | None:
 def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
     """The facts a reader needs to judge a study, as (name, text) pairs."""
     meta = study.meta
-    data, train = meta.get("data", {}), meta.get("train", {})
+    data = meta.get("data", {})
     counts: dict[str, int] = {}
     for record in study.records:
         counts[record.status.value] = counts.get(record.status.value, 0) + 1
@@ -89,14 +89,7 @@ def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
         ("data source", str(data.get("source") or "")),
         ("data variant", variant),
         ("objective", f"{meta.get('objective', '?')} ({meta.get('direction', '?')})"),
-        (
-            "training",
-            ", ".join(
-                f"{k} {train[k]}"
-                for k in ("epochs", "patience", "executions", "seed")
-                if k in train
-            ),
-        ),
+        ("training", _training(study)),
         ("trials", trials or "none recorded yet"),
         ("trained with", "; ".join(sorted({r.trained_with for r in study.records} - {""}))),
         ("created", str(meta.get("created", ""))),
@@ -104,6 +97,25 @@ def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
         ("data fingerprint", str(data.get("fingerprint", ""))),
     ]
     return [(k, v) for k, v in items if v]
+
+
+def _training(study: StudyRecords) -> str:
+    """How trials were trained; Hyperband's own epochs replace ``--epochs``, which it ignores."""
+    meta = study.meta
+    train, search = meta.get("train", {}), meta.get("search") or {}
+    keys = ("epochs", "patience", "executions", "seed")
+    text = ", ".join(f"{k} {train[k]}" for k in keys if k in train)
+    if meta.get("tuner") != "hyperband":
+        return text
+    rest = ", ".join(f"{k} {train[k]}" for k in keys[1:] if k in train)
+    max_epochs = search.get("max_epochs") or train.get("epochs", "?")
+    head = f"Hyperband max_epochs {max_epochs}, factor {search.get('factor', '?')}"
+    reached = sorted({int(e) for r in study.records if (e := r.tuner_values.get("tuner/epochs"))})
+    if reached:
+        *most, last = map(str, reached)
+        span = f"{', '.join(most)} or {last}" if most else last
+        head += f" (trials trained to {span} epochs)"
+    return "; ".join(p for p in (head, rest) if p)
 
 
 def running_note(running: int, left_out: str = "the figure and the ablation tables") -> str:

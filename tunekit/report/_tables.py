@@ -60,6 +60,11 @@ def _is_fraction(metric: str) -> bool:
     return "acc" in metric
 
 
+def metric_unit(metric: str) -> str:
+    """``%`` for a metric shown in percent (accuracies), "" otherwise."""
+    return "%" if _is_fraction(metric) else ""
+
+
 def _is_minutes(metric: str) -> bool:
     """Clock errors are minutes: two decimals say enough."""
     return "time_error" in metric
@@ -104,6 +109,10 @@ def fmt_number(value: float | None, digits: int = 1) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.{digits}f}"
 
 
+#: The header of every time column: the mean time of one execution's ``fit``.
+TIME_HEADER = "train time (s)"
+
+
 def fmt_seconds(value: float | None) -> str:
     """A duration in seconds, to a tenth."""
     return MISSING if value is None else f"{value:.1f}"
@@ -146,7 +155,7 @@ def ablation_display(table: AblationTable) -> DisplayTable:
         *([f"95% CI Δ test{points}"] if with_ci else []),
         f"Δ val{points}",
         "epochs",
-        "time (s)",
+        TIME_HEADER,
         "params",
         "status",
     ]
@@ -186,8 +195,14 @@ def _delta(change: Change | None) -> float | None:
 
 
 def leaderboard_display(info: LeaderboardInfo) -> DisplayTable:
-    """Format the leaderboard; a ``changed`` column appears when labels do not say it all."""
-    metric = info.objective
+    """Format the leaderboard; a ``changed`` column appears when labels do not say it all.
+
+    Accuracies are percentages, as in the ablation tables; the test column shows the
+    objective's metric on the test split, ``—`` where a trial has none.
+    """
+    metric, test = info.objective, info.test_metric
+    unit = f" ({metric_unit(metric)})" if metric_unit(metric) else ""
+    test_unit = f" ({metric_unit(test)})" if metric_unit(test) else ""
     with_changes = any(
         r.label != "reference" and r.label != ", ".join(f"{k}={v}" for k, v in r.changes)
         for r in info.rows
@@ -198,9 +213,10 @@ def leaderboard_display(info: LeaderboardInfo) -> DisplayTable:
         "variant",
         *(["changed"] if with_changes else []),
         "status",
-        f"{metric} ({info.direction})",
+        f"{metric}{unit}",
+        f"test {test}{test_unit}",
         "epochs",
-        "time (s)",
+        TIME_HEADER,
         "params",
     ]
     rows = tuple(
@@ -211,6 +227,7 @@ def leaderboard_display(info: LeaderboardInfo) -> DisplayTable:
             *([", ".join(f"{k}={v}" for k, v in r.changes) or MISSING] if with_changes else []),
             r.status,
             fmt_metric(r.score, metric),
+            fmt_metric(r.test, test),
             fmt_number(r.epochs),
             fmt_seconds(r.seconds),
             fmt_params(r.params),
@@ -218,10 +235,11 @@ def leaderboard_display(info: LeaderboardInfo) -> DisplayTable:
         for r in info.rows
     )
     shown = f"top {len(info.rows)} of {info.total}" if len(info.rows) < info.total else "all"
+    better = "higher" if info.direction == "max" else "lower"
     return DisplayTable(
-        caption=f"Trials ranked by {metric} ({shown} trials)",
+        caption=f"Trials ranked by {metric}, {better} is better ({shown} trials)",
         headers=tuple(headers),
-        align=("r", "l", "l", *(["l"] if with_changes else []), "l", "r", "r", "r", "r"),
+        align=("r", "l", "l", *(["l"] if with_changes else []), "l", *["r"] * 5),
         rows=rows,
         row_kinds=tuple(row_kind(r.status, r.label == "reference") for r in info.rows),
         cell_kinds=tuple(("",) * len(headers) for _ in rows),

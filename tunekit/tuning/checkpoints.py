@@ -3,17 +3,49 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from tunekit.config import KeepCheckpoints
+from tunekit.tuning.atomic import replace_durably
 from tunekit.tuning.reading import read_study
 from tunekit.tuning.records import TrialRecord, TrialStatus
 
-CHECKPOINT_FILE = "best.weights.h5"
+#: keras-tuner's own name for a trial's weights, so its ``get_best_models()`` finds them.
+CHECKPOINT_FILE = "checkpoint.weights.h5"
+#: What tunekit called them before; studies made then are still read.
+LEGACY_CHECKPOINT_FILE = "best.weights.h5"
 
 #: Trials whose score is a result; failed and invalid ones have no weights worth keeping.
 _SCORED = (TrialStatus.COMPLETED, TrialStatus.DIVERGED)
+
+
+def trial_checkpoint(trial_dir: Path) -> Path | None:
+    """The weights kept in ``trial_dir``, under either name, or None if there are none."""
+    for name in (CHECKPOINT_FILE, LEGACY_CHECKPOINT_FILE):
+        path = Path(trial_dir) / name
+        if path.is_file():
+            return path
+    return None
+
+
+def save_checkpoint(model: Any, trial_dir: Path) -> Path:
+    """Save ``model``'s weights as the trial's checkpoint, atomically, and return the path.
+
+    Keras writes an HDF5 file in place; a kill half way would leave weights that a
+    Hyperband trial continuing this one cannot load. They go to a hidden temporary
+    name first (Keras wants the ``.weights.h5`` ending).
+    """
+    path = Path(trial_dir) / CHECKPOINT_FILE
+    partial = path.with_name(f".partial-{os.getpid()}-{CHECKPOINT_FILE}")
+    try:
+        model.save_weights(partial)
+        replace_durably(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
 
 
 def best_record(records: Iterable[TrialRecord], direction: str) -> TrialRecord | None:
@@ -27,13 +59,24 @@ def best_record(records: Iterable[TrialRecord], direction: str) -> TrialRecord |
     return min(scored, key=lambda r: (sign * r.score, r.trial_id))  # type: ignore[operator]
 
 
+def _ties(record: TrialRecord, best: TrialRecord | None) -> bool:
+    """Whether ``record`` is ``best`` or a finished trial with the same score.
+
+    keras-tuner's ``get_best_models()`` ranks tied trials in the order it finds their
+    folders, so the weights of every trial tied with the best are kept.
+    """
+    if best is None:
+        return False
+    return record is best or (record.status in _SCORED and record.score == best.score)
+
+
 def prune_checkpoints(study_dir: Path, keep: KeepCheckpoints, direction: str) -> list[Path]:
     """Delete the weights ``keep`` does not ask for and return the files deleted.
 
     Only finished trials lose their weights: a running trial's file may be in use.
-    The best trial of the records read now is always kept, and a trial is deleted
-    only for a better finished one, so workers pruning at the same time never
-    delete the best weights between them.
+    The best trial of the records read now is always kept (with any trial tied with
+    it), and a trial is deleted only for a better finished one, so workers pruning at
+    the same time never delete the best weights between them.
 
     Args:
         study_dir: The study directory.
@@ -47,10 +90,11 @@ def prune_checkpoints(study_dir: Path, keep: KeepCheckpoints, direction: str) ->
     best = best_record(records, direction) if keep is KeepCheckpoints.BEST else None
     deleted = []
     for record in records:
-        if record.status is TrialStatus.RUNNING or record is best:
+        if record.status is TrialStatus.RUNNING or _ties(record, best):
             continue
-        path = Path(study_dir) / f"trial_{record.trial_id}" / CHECKPOINT_FILE
-        if path.exists():
-            path.unlink(missing_ok=True)
-            deleted.append(path)
+        for name in (CHECKPOINT_FILE, LEGACY_CHECKPOINT_FILE):
+            path = Path(study_dir) / f"trial_{record.trial_id}" / name
+            if path.exists():
+                path.unlink(missing_ok=True)
+                deleted.append(path)
     return deleted

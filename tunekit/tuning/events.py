@@ -22,6 +22,9 @@ class StudyStart:
         executions: Executions per trial.
         objective: The metric the tuner optimises.
         direction: ``"max"`` or ``"min"``: which way the objective improves.
+        moved_from: The default directory, when it held a study made with other
+            settings and this study went to ``study_dir`` instead.
+        moved_because: How the study in ``moved_from`` differs.
     """
 
     study_dir: Path
@@ -32,6 +35,8 @@ class StudyStart:
     executions: int
     objective: str
     direction: str = "max"
+    moved_from: Path | None = None
+    moved_because: tuple[str, ...] = ()
 
 
 class StudyObserver(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -20,6 +21,8 @@ from tunekit.config import (
 from tunekit.errors import StudyConfigError
 from tunekit.hypermodels import Family, HPValue, Space
 from tunekit.tuning.plan import space_values
+from tunekit.tuning.reading import STUDY_FILE
+from tunekit.tuning.records import RECORD_FILE, SEARCH_SPACE, UNREADABLE, TrialRecord, read_record
 from tunekit.tuning.search import objective_of
 
 #: Metadata that must match for a rerun to continue a study (``keep_checkpoints`` and a
@@ -147,3 +150,82 @@ def spec_from_meta(meta: Mapping[str, Any], data_dir: Path | None = None) -> Stu
         raise StudyConfigError(
             f"The study's {exc} is missing or wrong in its metadata; rerun `tunekit study`."
         ) from None
+
+
+def stored_meta(study_dir: Path) -> dict[str, Any] | None:
+    """The study's metadata, or None if its file is missing, empty or corrupt."""
+    try:
+        loaded = json.loads((Path(study_dir) / STUDY_FILE).read_bytes().decode("utf-8"))
+    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return loaded if isinstance(loaded, dict) and "family" in loaded else None
+
+
+def has_trials(study_dir: Path) -> bool:
+    """Whether ``study_dir`` holds at least one trial record."""
+    return any(Path(study_dir).glob(f"trial_*/{RECORD_FILE}"))
+
+
+def recovery_problems(study_dir: Path, meta: Mapping[str, Any]) -> list[str]:
+    """Why the study in ``study_dir`` cannot be recovered from ``meta``; empty if it can.
+
+    When ``tunekit_study.json`` is missing, empty or corrupt, a rerun of the command
+    writes it again from the command (``meta``), provided every trial record agrees
+    with it: same family and objective, same kind of tuner, and no hyper-parameter
+    changed from the reference outside the spaces studied now. The records do not
+    hold the data's fingerprint, so the data is taken on trust from the command.
+
+    Args:
+        study_dir: The study directory.
+        meta: The metadata the command now running would write (``build_meta``).
+
+    Returns:
+        One line per trial that disagrees, e.g. ``trial 03 is a cnn model, not mlp``.
+    """
+    return _disagreements(_records(Path(study_dir)), meta)
+
+
+def _records(study_dir: Path) -> list[TrialRecord]:
+    records = []
+    for path in sorted(study_dir.glob(f"trial_*/{RECORD_FILE}")):
+        try:
+            records.append(read_record(path))
+        except (*UNREADABLE, OSError):
+            continue  # the study's reader names it; it says nothing about the command
+    return records
+
+
+def _disagreements(records: Sequence[TrialRecord], meta: Mapping[str, Any]) -> list[str]:
+    """How the records differ from the study ``meta`` describes, one line per trial."""
+    reference = meta.get("reference", {})
+    spaces = meta.get("spaces", {})
+    studied = {space["hp"] for space in spaces.values()}
+    search = meta.get("tuner") != TunerKind.ONE_FACTOR.value
+    found = []
+    for record in records:
+        trial = f"trial {record.trial_id}"
+        free = studied if search else _varied(spaces, record.space)
+        outside = sorted(
+            hp
+            for hp, value in record.hyperparameters.items()
+            if reference.get(hp) != value and hp not in free
+        )
+        if record.family != meta.get("family"):
+            found.append(f"{trial} is a {record.family} model, not {meta.get('family')}")
+        elif record.objective != meta.get("objective"):
+            found.append(f"{trial} optimised {record.objective}, not {meta.get('objective')}")
+        elif set(record.hyperparameters) != set(reference):
+            found.append(f"{trial} has other hyper-parameters than the {record.family} family")
+        elif (record.space == SEARCH_SPACE) != search:
+            found.append(f"{trial} belongs to a {'search' if not search else 'one-factor'} study")
+        elif not search and record.space not in ("reference", *spaces):
+            found.append(f"{trial} belongs to space {record.space}, not studied now")
+        elif outside:
+            values = ", ".join(f"{hp}={record.hyperparameters[hp]}" for hp in outside)
+            found.append(f"{trial} was trained with {values}")
+    return found
+
+
+def _varied(spaces: Mapping[str, Any], space: str) -> set[str]:
+    """The hyper-parameter a one-factor trial of ``space`` may change (none: the reference)."""
+    return {spaces[space]["hp"]} if space in spaces else set()

@@ -4,23 +4,40 @@ keras-tuner 1.4.8 resumes a search from ``oracle.json``, which can disagree with
 trials' own files after a hard kill: a finished trial may still be listed as
 running (and would be trained again), a created trial may be missing from it, and
 ``GridSearchOracle`` keeps its position in memory only. ``ResumableOracle`` trusts
-the trials' files instead, hands a dead worker's trial to another, and counts only
-trials that gave a result against ``--max-trials``.
+the trials' files instead (tunekit's records first), writes keras-tuner's files
+atomically, never reuses a trial id, hands a dead worker's trial to another, and
+counts only trials that gave a result against ``--max-trials``.
 """
 
 from __future__ import annotations
 
-import json
 import math
+import os
 import shutil
 import warnings
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import keras_tuner
-from keras_tuner.src.engine import trial as trial_module
 
+from tunekit.tuning.ktfiles import (
+    ORACLE_FILE,
+    TRIAL_FILE,
+    KTStatus,
+    Trial,
+    display_state,
+    load_state,
+    load_trial,
+    new_trial,
+    oracle_path,
+    save_state,
+    set_base_state,
+    trial_from_record,
+    trial_path,
+    values_hash,
+)
 from tunekit.tuning.plan import (
     REFERENCE_SPACE,
     SEARCH_SPACE,
@@ -29,13 +46,13 @@ from tunekit.tuning.plan import (
     search_label,
     values_key,
 )
-from tunekit.tuning.records import RECORD_FILE, TrialStatus, record_from_dict
+from tunekit.tuning.records import RECORD_FILE, UNREADABLE, TrialStatus, read_record
 
-_RUNNING = trial_module.TrialStatus.RUNNING
-_STOPPED = trial_module.TrialStatus.STOPPED
-_INVALID = trial_module.TrialStatus.INVALID
-_COMPLETED = trial_module.TrialStatus.COMPLETED
-_FAILED = trial_module.TrialStatus.FAILED
+_RUNNING = KTStatus.RUNNING
+_STOPPED = KTStatus.STOPPED
+_INVALID = KTStatus.INVALID
+_COMPLETED = KTStatus.COMPLETED
+_FAILED = KTStatus.FAILED
 
 #: A search ends after this many trials per ``max_trials`` even if most of them failed,
 #: so a space where almost nothing can be built cannot run for ever.
@@ -57,6 +74,8 @@ class ResumableOracle(keras_tuner.Oracle):
 
     trial_budget: int | None = None
     worst_score: float = 0.0
+    #: The search space, set by the tuner: it rebuilds a lost ``oracle.json``.
+    fallback_space: keras_tuner.HyperParameters | None = None
 
     def describe(self, values: Mapping[str, Any], trial_id: str) -> TrialIdentity:
         """Name the trial with these values for its record."""
@@ -80,8 +99,10 @@ class ResumableOracle(keras_tuner.Oracle):
                 self.tuner_ids.discard(tuner_id)
                 space = self.hyperparameters.copy()
                 space.values = {}
-                return trial_module.Trial(space, trial_id="stopped", status=_STOPPED)
-        return super().create_trial(tuner_id)
+                return Trial(space, trial_id="stopped", status=_STOPPED)
+        if tuner_id in self.ongoing_trials or self._retry_queue:
+            return super().create_trial(tuner_id)
+        return new_trial(self, tuner_id, self._next_trial_id())
 
     @keras_tuner.synchronized
     def end_trial(self, trial: Any) -> None:
@@ -119,8 +140,20 @@ class ResumableOracle(keras_tuner.Oracle):
         self.save()
         return trial.trial_id if rerun else None
 
+    def save(self) -> None:
+        """Save ``oracle.json`` atomically: a kill leaves the old state or the new."""
+        save_state(oracle_path(self), self.get_state())
+
+    def _save_trial(self, trial: Any) -> None:
+        """Save a trial's ``trial.json`` atomically (keras-tuner truncates it first)."""
+        save_state(trial_path(self, trial.trial_id), trial.get_state())
+
     def reload(self) -> None:
-        """Reload, then rerun exactly the trials that a killed process left running.
+        """Reload from the study directory, trusting tunekit's records over keras-tuner's files.
+
+        A ``trial.json`` that is missing, empty or truncated is rebuilt from the
+        trial's record, and a damaged ``oracle.json`` from the trials. A trial whose
+        record cannot be read is run again, its damaged file kept beside it.
 
         keras-tuner queues every trial that ``oracle.json`` lists as ongoing. That
         list is saved before a finished trial is removed from it, and a trial whose
@@ -130,18 +163,95 @@ class ResumableOracle(keras_tuner.Oracle):
         not know; it never started, so it is removed and made again. The queue is
         therefore rebuilt from the trials' own files.
         """
-        super().reload()
+        lost = self._load_trials()
+        state = load_state(oracle_path(self))
+        try:
+            if state is None:
+                raise KeyError(ORACLE_FILE)
+            ongoing = state.get("ongoing_trials", {})
+            state["ongoing_trials"] = {k: v for k, v in ongoing.items() if v in self.trials}
+            self.set_state(state)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self._rebuild_state()
+        self.ongoing_trials = {}
+        # A deleted trial folder leaves its id in the orders; keras-tuner looks it up.
+        self.start_order = [t for t in self.start_order if t in self.trials]
+        self.end_order = [t for t in self.end_order if t in self.trials]
+        for trial_id in lost:  # its record is unreadable: train it again under its own id
+            self.trials[trial_id].status = _RUNNING
+            self.end_order = [t for t in self.end_order if t != trial_id]
         started = set(self.start_order)
         queue = []
         for trial_id, trial in sorted(self.trials.items()):
             if trial.status != _RUNNING:
                 continue
-            if trial_id not in started:
+            if trial_id not in started and not self._has_record(trial_id):
                 self._forget(trial_id)
             elif not self._settle(trial) and self.should_rerun(trial):
                 queue.append(trial_id)
+        self.start_order += [t for t in sorted(self.trials) if t not in started]
         self._retry_queue = sorted(queue, reverse=True)  # popped from the end: trial order
         self.save()
+
+    def _load_trials(self) -> list[str]:
+        """Load every trial folder into ``self.trials``; return those to train again.
+
+        A trial whose record is damaged is trained again, whatever keras-tuner
+        says of it: that record is what reports and leaderboards read.
+        """
+        self.trials = {}
+        lost = []
+        space = self.fallback_space or self.hyperparameters
+        for folder in sorted(Path(self._project_dir).glob("trial_*")):
+            path = folder / RECORD_FILE
+            record, damaged = None, False
+            try:
+                record = read_record(path)
+            except FileNotFoundError:
+                pass
+            except UNREADABLE:
+                damaged = True
+            trial = load_trial(folder / TRIAL_FILE)
+            if trial is None and record is not None:
+                trial = trial_from_record(space, record)
+            if trial is None or f"trial_{trial.trial_id}" != folder.name:
+                continue  # nothing says what it trained; its id stays taken on disk
+            self.trials[trial.trial_id] = trial
+            if damaged:
+                _set_aside(path)
+                lost.append(trial.trial_id)
+        return lost
+
+    def _rebuild_state(self) -> None:
+        """Rebuild a lost ``oracle.json`` from the trials (a subclass's extras stay new)."""
+        ids = sorted(self.trials)
+        hashes = {t: values_hash(self, self.trials[t].hyperparameters.values) for t in ids}
+        space = self.fallback_space or self.hyperparameters
+        state = {
+            "ongoing_trials": {},
+            "hyperparameters": space.get_config(),
+            "start_order": ids,
+            "end_order": [t for t in ids if self.trials[t].status != _RUNNING],
+            "run_times": {},
+            "retry_queue": [],
+            "seed": self.seed,
+            # Past the seeds the lost state may have used; a repeat is skipped anyway.
+            "seed_state": self.seed + 1000 * (len(ids) + 1),
+            "tried_so_far": sorted(set(hashes.values())),
+            "id_to_hash": hashes,
+            "display": display_state(self),
+        }
+        set_base_state(self, state)
+
+    def _next_trial_id(self) -> str:
+        """One more than any trial id this study has used, on disk or in memory."""
+        used = [t for t in self.trials if t.isdigit()]
+        used += [p.name[6:] for p in Path(self._project_dir).glob("trial_*")]
+        number = max((int(t) for t in used if t.isdigit()), default=-1) + 1
+        return f"{number:0{len(str(self.max_trials))}d}"
+
+    def _has_record(self, trial_id: str) -> bool:
+        return (self._trial_path(trial_id) / RECORD_FILE).exists()
 
     def _trial_path(self, trial_id: str) -> Path:
         return Path(self._project_dir) / f"trial_{trial_id}"
@@ -152,10 +262,9 @@ class ResumableOracle(keras_tuner.Oracle):
 
     def _settle(self, trial: Any) -> bool:
         """Record a trial as ended if its tunekit record says it finished; say if it did."""
-        path = self._trial_path(trial.trial_id) / RECORD_FILE
         try:
-            record = record_from_dict(json.loads(path.read_text()))
-        except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError, ValueError):
+            record = read_record(self._trial_path(trial.trial_id) / RECORD_FILE)
+        except (FileNotFoundError, *UNREADABLE):
             return False
         if record.status is TrialStatus.RUNNING:
             return False
@@ -172,6 +281,14 @@ class ResumableOracle(keras_tuner.Oracle):
             self.end_order.append(trial.trial_id)
         self._save_trial(trial)
         return True
+
+
+def _set_aside(path: Path) -> Path:
+    """Keep a damaged record under a name no reader looks for, so nothing is lost."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.unreadable-{stamp}-{os.getpid()}")
+    os.replace(path, aside)
+    return aside
 
 
 class PlanOracle(ResumableOracle):

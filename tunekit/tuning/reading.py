@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tunekit.errors import TunekitError
-from tunekit.tuning.records import RECORD_FILE, TrialRecord, record_from_dict
+from tunekit.tuning.records import RECORD_FILE, UNREADABLE, TrialRecord, read_record
 
 STUDY_FILE = "tunekit_study.json"
 
@@ -50,13 +50,21 @@ def read_meta(study_dir: Path) -> dict[str, Any]:
     """Read a study's metadata, with a clear error if it is missing or corrupt."""
     path = Path(study_dir) / STUDY_FILE
     try:
-        return json.loads(path.read_text())
+        meta = json.loads(path.read_text())
     except FileNotFoundError:
         raise TunekitError(
             f"{study_dir} is not a tunekit study: {STUDY_FILE} is missing."
         ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise TunekitError(f"{path} is corrupt ({exc}); remove the study or rerun it.") from None
+        meta, why = None, str(exc)
+    else:
+        why = "not a study's metadata"
+    if not isinstance(meta, dict):
+        raise TunekitError(
+            f"{path} is corrupt ({why}); run the command that made the study again to "
+            "rebuild it from the trials' records."
+        )
+    return meta
 
 
 def read_study(study_dir: Path) -> StudyRecords:
@@ -76,7 +84,10 @@ def read_study(study_dir: Path) -> StudyRecords:
                 problems.append(f"{path}: missing, trial skipped (interrupted before it began?)")
             continue
         try:
-            records.append(record_from_dict(json.loads(path.read_text())))
-        except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError) as exc:
-            problems.append(f"{path}: unreadable ({type(exc).__name__}: {exc}), trial skipped")
+            records.append(read_record(path))
+        except UNREADABLE as exc:
+            problems.append(
+                f"{path}: unreadable ({type(exc).__name__}: {exc}), trial skipped; "
+                "run the study again (same command) to train it again"
+            )
     return StudyRecords(study_dir, meta, tuple(records), tuple(problems))

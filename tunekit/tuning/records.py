@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+from tunekit.tuning.atomic import write_text_atomic
 
 RECORD_FILE = "tunekit.json"
 SCHEMA_VERSION = 1
@@ -185,11 +186,24 @@ def _none_to_nan(value: Any) -> float:
     return math.nan if value is None else float(value)
 
 
+#: What reading a damaged record raises (``json.JSONDecodeError`` is a ``ValueError``).
+UNREADABLE = (ValueError, KeyError, TypeError, AttributeError)
+
+
+def read_record(path: Path) -> TrialRecord:
+    """Read one record file.
+
+    Raises:
+        FileNotFoundError: There is no such file.
+        ValueError, KeyError, TypeError, AttributeError: It is empty, truncated or
+            not a record (see ``UNREADABLE``).
+    """
+    return record_from_dict(json.loads(Path(path).read_bytes().decode("utf-8")))
+
+
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON so that a reader never sees half a file, even after a kill."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, allow_nan=False))
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(data, indent=1, allow_nan=False))
 
 
 def write_record(trial_dir: Path, record: TrialRecord) -> Path:

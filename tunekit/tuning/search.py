@@ -30,6 +30,11 @@ LARGE_GRID = 100
 EPOCH_SECONDS_PER_1K = {"mlp": 0.24, "cnn": 4.4}
 
 
+#: Draws per point of a space before a random draw gives up finding an untried one:
+#: missing the last point of n in 50·n draws has odds of e^-50.
+_DRAWS_PER_POINT = 50
+
+
 class LargeSearchError(TunekitError):
     """A search would train so many trials that it must be confirmed with ``--yes``."""
 
@@ -51,25 +56,68 @@ def worst_score(family: Family, objective: str, direction: str) -> float:
     return 0.0 if direction == "max" else 1e6
 
 
-def hyperband_schedule(max_epochs: int, factor: int) -> list[tuple[int, int]]:
-    """Every round of one Hyperband iteration as ``(trials, epochs each trains)``.
-
-    The formulas are keras-tuner 1.4.8's ``HyperbandOracle``; a test checks that
-    its trial count matches a real oracle's.
-    """
+def _brackets(max_epochs: int, factor: int) -> int:
+    """keras-tuner's Hyperband brackets: one per power of ``factor`` up to ``max_epochs``."""
     brackets, epochs = 0, float(max_epochs)
     while epochs >= 1:
         epochs /= factor
         brackets += 1
+    return brackets
+
+
+def _round_size(max_epochs: int, factor: int, bracket: int, round_num: int) -> int:
+    """Trials in one round of one bracket (keras-tuner's ``_get_size``)."""
     end_size = math.ceil(1 + math.log(max_epochs, factor))
-    rounds = []
-    for bracket in reversed(range(brackets)):
+    return math.ceil(end_size / (bracket + 1) * factor ** (bracket - round_num))
+
+
+def hyperband_draws(max_epochs: int, factor: int) -> int:
+    """How many new points one Hyperband iteration draws: its brackets' first rounds."""
+    return sum(_round_size(max_epochs, factor, b, 0) for b in range(_brackets(max_epochs, factor)))
+
+
+def _hyperband_rounds(
+    max_epochs: int, factor: int, points: int | None
+) -> list[tuple[int, int, int]]:
+    """``(trials, first epoch, last epoch)`` of each round, in keras-tuner's order."""
+    left = math.inf if points is None else points
+    rounds: list[tuple[int, int, int]] = []
+    for bracket in reversed(range(_brackets(max_epochs, factor))):
         for round_num in range(bracket + 1):
-            size = math.ceil(end_size / (bracket + 1) * factor ** (bracket - round_num))
+            size = _round_size(max_epochs, factor, bracket, round_num)
             until = math.ceil(max_epochs / factor ** (bracket - round_num))
             since = math.ceil(max_epochs / factor ** (bracket - round_num + 1)) if round_num else 0
-            rounds.append((size, until - since))
+            if round_num == 0:
+                if left < size:  # the last new points train; then the search stops
+                    return [*rounds, (int(left), 0, until)] if left else rounds
+                left -= size
+            rounds.append((size, since, until))
     return rounds
+
+
+def hyperband_schedule(
+    max_epochs: int, factor: int, points: int | None = None
+) -> list[tuple[int, int]]:
+    """Every round of one Hyperband iteration as ``(trials, epochs each trains)``.
+
+    The formulas are keras-tuner 1.4.8's ``HyperbandOracle``; a test checks that
+    its trial count matches a real oracle's. A trial of a later round continues a
+    model of the round before, so it trains only the epochs that round adds. The
+    first round of each bracket draws new, untried points; when a space of
+    ``points`` points runs out, keras-tuner stops the whole search at that draw, and
+    so does the schedule.
+    """
+    return [
+        (size, until - since)
+        for size, since, until in _hyperband_rounds(max_epochs, factor, points)
+    ]
+
+
+def search_points(spec: StudySpec, family: Family) -> int:
+    """How many distinct points the spaces of a joint search hold."""
+    reference = family.reference_with(dict(spec.reference_overrides))
+    spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
+    return math.prod(len(values) for values in free_choices(spaces, reference).values())
 
 
 @dataclass(frozen=True)
@@ -80,12 +128,19 @@ class SearchCost:
         trials: Trials the study trains (Random and Bayesian: completed ones).
         epochs: The most epochs all trials and executions train together; early
             stopping usually ends trials sooner.
+        trial_epochs: The most epochs one execution of a trial trains its model to
+            (Hyperband: ``max_epochs``, which only its last rounds reach).
+        executions: Executions (training runs, each with its own seed) per trial.
         seconds_per_epoch: The reference model's epoch on this data, if known.
+        note: Why the search trains fewer trials than its settings suggest, or "".
     """
 
     trials: int
     epochs: int
+    trial_epochs: int
+    executions: int
     seconds_per_epoch: float | None
+    note: str = ""
 
     @property
     def seconds(self) -> float | None:
@@ -93,20 +148,58 @@ class SearchCost:
         return None if self.seconds_per_epoch is None else self.epochs * self.seconds_per_epoch
 
 
+def _hyperband_cost(spec: StudySpec, points: int) -> tuple[int, int, int, str]:
+    """Hyperband's trials, epochs, most epochs per model, and a note on what limits them.
+
+    Epochs count one execution of each trial; the caller multiplies by executions.
+    """
+    max_epochs, factor = spec.search.max_epochs or spec.train.epochs, spec.search.factor
+    rounds = _hyperband_rounds(max_epochs, factor, points)
+    trials = sum(size for size, _, _ in rounds)
+    epochs = sum(size * (until - since) for size, since, until in rounds)
+    reached = max((until for size, _, until in rounds if size), default=0)
+    full = sum(size for size, _ in hyperband_schedule(max_epochs, factor))
+    draws = hyperband_draws(max_epochs, factor)
+    note = ""
+    if points < draws:
+        note = (
+            f"Hyperband would draw {draws} different points, but the spaces hold only "
+            f"{points}: it stops after {trials} of its {full} trials"
+        )
+    elif _brackets(max_epochs, factor) == 1:
+        note = (
+            f"with max_epochs {max_epochs} and factor {factor}, Hyperband has a single "
+            f"bracket of {trials} trials and stops none early; max_epochs {factor**2} "
+            "or more lets it compare more"
+        )
+    return trials, epochs, reached, note
+
+
 def search_cost(spec: StudySpec, family: Family, plan: Sequence[Variant]) -> SearchCost:
-    """Count a study's trials and epochs, and estimate its time on 2 CPU cores."""
+    """Count a study's trials and epochs, and estimate its time on 2 CPU cores.
+
+    A random or Bayesian search ends early when its spaces hold fewer points than
+    ``max_trials``; Hyperband when they hold fewer than its brackets draw.
+    """
     train = spec.train
+    note = ""
     if spec.tuner is TunerKind.HYPERBAND:
-        rounds = hyperband_schedule(spec.search.max_epochs or train.epochs, spec.search.factor)
-        trials = sum(size for size, _ in rounds)
-        epochs = sum(size * each for size, each in rounds) * train.executions
+        trials, epochs, trial_epochs, note = _hyperband_cost(spec, search_points(spec, family))
+    elif plan:
+        trials, trial_epochs = len(plan), train.epochs
+        epochs = trials * train.epochs
     else:
-        trials = len(plan) if plan else spec.search.max_trials
-        epochs = trials * train.epochs * train.executions
+        points = search_points(spec, family)
+        trials, trial_epochs = min(spec.search.max_trials, points), train.epochs
+        epochs = trials * train.epochs
+        if points < spec.search.max_trials:
+            note = f"the spaces hold only {points} points, so it stops after {points} trials"
     per_1k = EPOCH_SECONDS_PER_1K.get(family.name)
     images = spec.data.subset or (60000 - spec.data.validation_size)
     per_epoch = None if per_1k is None else per_1k * max(images, 0) / 1000
-    return SearchCost(trials, epochs, per_epoch)
+    return SearchCost(
+        trials, epochs * train.executions, trial_epochs, train.executions, per_epoch, note
+    )
 
 
 def check_cost(spec: StudySpec, cost: SearchCost, confirmed: bool) -> None:
@@ -124,9 +217,15 @@ def check_cost(spec: StudySpec, cost: SearchCost, confirmed: bool) -> None:
     )
 
 
+def describe_epochs(trial_epochs: int, executions: int) -> str:
+    """``at most 9 epochs per trial`` (per execution when a trial trains several)."""
+    each = "trial" if executions == 1 else "execution"
+    return f"at most {trial_epochs:,} epoch{'s' * (trial_epochs != 1)} per {each}"
+
+
 def describe_cost(cost: SearchCost) -> str:
-    """``up to 4,000 epochs, about 2.5 hours on 2 CPU cores`` (or without the time)."""
-    text = f"up to {cost.epochs:,} epochs"
+    """``at most 9 epochs per trial, 75 epochs in all, about 1 min on 2 CPU cores``."""
+    text = f"{describe_epochs(cost.trial_epochs, cost.executions)}, {cost.epochs:,} epochs in all"
     seconds = cost.seconds
     if seconds is None:
         return text
@@ -196,6 +295,11 @@ def make_oracle(
             budget = None
         oracle.trial_budget = budget
         oracle.free_hps = tuple(choices)
+        # keras-tuner stops drawing after 20 draws of points already tried, which can
+        # end a search over a small space before its last points, and before the trial
+        # count the plan promised; this many draws find the last point of any space.
+        points = math.prod(len(values) for values in choices.values())
+        oracle._max_collisions = max(oracle._max_collisions, min(_DRAWS_PER_POINT * points, 10**5))
     oracle.worst_score = worst_score(family, name, direction)
     oracle.verbose = 0
     return oracle

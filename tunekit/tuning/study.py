@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
+import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tunekit.config import StudySpec, TunerKind
+from tunekit.config import StudySpec, TunerKind, check_study_name
 from tunekit.errors import StudyConfigError, TunekitError
 from tunekit.hypermodels import get_family
 from tunekit.tuning.checkpoints import prune_checkpoints
 from tunekit.tuning.events import NullObserver, StudyObserver, StudyStart
 from tunekit.tuning.lock import study_lock
-from tunekit.tuning.meta import build_meta, differences, merged
+from tunekit.tuning.meta import (
+    build_meta,
+    differences,
+    has_trials,
+    merged,
+    recovery_problems,
+    stored_meta,
+)
 from tunekit.tuning.plan import GridPlan, Variant, find_variant, one_factor_plan
-from tunekit.tuning.reading import STUDY_FILE, StudyRecords, read_meta, read_study
+from tunekit.tuning.reading import STUDY_FILE, StudyRecords, read_study
 from tunekit.tuning.records import TrialStatus, write_json_atomic
 from tunekit.tuning.search import SearchCost, search_cost
 
@@ -35,11 +44,15 @@ class PreparedStudy:
         study_dir: Where the study lives.
         plan: The variants this run must have trained when it ends (one-factor and
             grid); empty for the searches whose oracle chooses as it goes.
+        named: Whether the user named the directory. An unnamed study whose default
+            directory holds a study made with other settings moves to the first
+            free or matching ``<name>-2``, ``<name>-3``, ...; a named one is refused.
     """
 
     spec: StudySpec
     study_dir: Path
     plan: Sequence[Variant]
+    named: bool = True
 
     @property
     def cost(self) -> SearchCost:
@@ -62,18 +75,19 @@ def prepare_study(spec: StudySpec, directory: Path, name: str | None = None) -> 
         plan = tuple(one_factor_plan(spaces, reference))
     elif spec.tuner is TunerKind.GRID:
         plan = GridPlan(spaces, reference)
-    return PreparedStudy(spec, Path(directory) / (name or study_name(spec)), plan)
+    study_dir = Path(directory) / (study_name(spec) if name is None else check_study_name(name))
+    return PreparedStudy(spec, study_dir, plan, named=name is not None)
 
 
 def _writable_dir(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".tunekit-write-test"
+        probe = path / f".tunekit-write-test.{os.getpid()}"  # per process: runs may race
         probe.write_text("")
-        probe.unlink()
+        probe.unlink(missing_ok=True)
     except OSError as exc:
         raise TunekitError(
-            f"Cannot write to {path} ({exc.strerror}). Choose another --dir."
+            f"Cannot write to {path} ({exc.strerror}). Make it writable, or choose another --dir."
         ) from None
 
 
@@ -108,28 +122,25 @@ def run_study(
     from tunekit.data.loading import load_data  # reads tens of MB: only once the plan is valid
 
     observer = observer or NullObserver()
-    spec, study_dir = prepared.spec, prepared.study_dir
+    spec = prepared.spec
     family = get_family(spec.family)
+    family.check_objective(spec.search.objective)
     reference = family.reference_with(dict(spec.reference_overrides))
     data = load_data(spec.data)
     spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
     meta = build_meta(spec, family, reference, spaces, data.describe())
-    _writable_dir(study_dir.parent)
-    existing = (study_dir / STUDY_FILE).exists()
-    if existing and not overwrite:
-        found = differences(read_meta(study_dir), meta)
-        if found:
-            raise StudyConfigError(
-                f"{study_dir} holds a study made differently ({'; '.join(found)}). "
-                "Rerun with --overwrite to discard it, or pick another --dir or --name."
-            )
-    study_dir.mkdir(parents=True, exist_ok=True)
+    _writable_dir(prepared.study_dir.parent)
+    default_dir = prepared.study_dir
+    study_dir, moved_because = _choose_dir(prepared, meta, overwrite)
+    prepared = replace(prepared, study_dir=study_dir)
+    existing = (study_dir / STUDY_FILE).exists() or has_trials(study_dir)
+    _writable_dir(study_dir)  # a read-only study is refused before anything is written
     with study_lock(study_dir):
         if existing and overwrite:
             _clear(study_dir)
             existing = False
-        if existing:
-            meta = merged(read_meta(study_dir), meta)
+        if existing:  # a lost metadata file is written again from this command
+            meta = merged(stored_meta(study_dir) or meta, meta)
         write_json_atomic(study_dir / STUDY_FILE, meta)
         observer.study_started(
             StudyStart(
@@ -137,10 +148,12 @@ def run_study(
                 total=prepared.cost.trials,
                 done=_done(prepared),
                 resumed=existing,
-                epochs=_most_epochs(spec),
+                epochs=prepared.cost.trial_epochs,
                 executions=spec.train.executions,
                 objective=meta["objective"],
                 direction=meta["direction"],
+                moved_from=default_dir if moved_because else None,
+                moved_because=moved_because,
             )
         )
         tuner = make_tuner(prepared, data, observer)
@@ -169,6 +182,57 @@ def _search(
             tuner.search(data=data)
     except StudyAborted as exc:
         raise StudyConfigError(f"{exc}.") from None
+
+
+def _choose_dir(
+    prepared: PreparedStudy, meta: dict[str, Any], overwrite: bool
+) -> tuple[Path, tuple[str, ...]]:
+    """The directory the study runs in, and how the default one differs if it moved.
+
+    No study is ever discarded unasked: an unnamed study that does not match its
+    default directory goes to ``<name>-2``, ``<name>-3``, ..., the first that is free
+    or holds this same study, so running the same command again resumes it there.
+
+    Raises:
+        StudyConfigError: The user named the directory, and it holds a study made
+            with other settings.
+    """
+    study_dir = prepared.study_dir
+    found = _mismatch(study_dir, meta)
+    if not found or overwrite:
+        return study_dir, ()
+    if prepared.named:
+        raise StudyConfigError(
+            f"{study_dir} holds a study made differently ({'; '.join(found)}). "
+            "Give this study another --name (or --dir); --overwrite would discard the "
+            "trials there."
+        )
+    for number in itertools.count(2):
+        candidate = study_dir.with_name(f"{study_dir.name}-{number}")
+        try:
+            if not _mismatch(candidate, meta):
+                return candidate, found
+        except TunekitError:
+            continue  # unreadable: not this study, and not to be touched
+    raise AssertionError("unreachable")
+
+
+def _mismatch(study_dir: Path, meta: dict[str, Any]) -> tuple[str, ...]:
+    """How the study in ``study_dir`` differs from ``meta`` (empty: none, or no study).
+
+    A study whose metadata file was lost (missing, empty, corrupt) but whose trial
+    records agree with ``meta`` matches: running its command again recovers it.
+    """
+    stored = stored_meta(study_dir)
+    if stored is not None:
+        return tuple(differences(stored, meta))
+    if (study_dir / STUDY_FILE).exists() or has_trials(study_dir):
+        lost = "corrupt" if (study_dir / STUDY_FILE).exists() else "missing"
+        found = recovery_problems(study_dir, meta)
+        return (f"its {STUDY_FILE} is {lost} and {found[0]}",) if found else ()
+    if study_dir.is_dir() and any(study_dir.iterdir()):
+        return ("a folder that is not a tunekit study",)
+    return ()
 
 
 def _clear(study_dir: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -17,14 +18,31 @@ from tunekit.config import KeepCheckpoints, TrainSettings
 from tunekit.errors import InvalidConfigError, TunekitError
 from tunekit.hypermodels import DataShape, Family, HPValue
 from tunekit.tuning.backend import trained_with
-from tunekit.tuning.checkpoints import CHECKPOINT_FILE, prune_checkpoints
+from tunekit.tuning.checkpoints import prune_checkpoints, save_checkpoint, trial_checkpoint
 from tunekit.tuning.events import StudyObserver
+from tunekit.tuning.ktfiles import (
+    ORACLE_FILE,
+    is_worker,
+    load_state,
+    save_state,
+    tuner_path,
+)
 from tunekit.tuning.oracle import ResumableOracle
-from tunekit.tuning.records import TrialRecord, TrialStatus, write_record
+from tunekit.tuning.plan import values_key
+from tunekit.tuning.records import (
+    RECORD_FILE,
+    UNREADABLE,
+    TrialRecord,
+    TrialStatus,
+    read_record,
+    write_record,
+)
 from tunekit.tuning.training import train_execution
 
 #: keras-tuner's own values in a trial (Hyperband's schedule); they are not model values.
 TUNER_PREFIX = "tuner/"
+#: ``point:seconds``: where a test run pauses, to be killed there (see ``_chaos_pause``).
+CHAOS_PAUSE = "TUNEKIT_CHAOS_PAUSE"
 #: Seconds a worker waits before asking again when the oracle has no trial ready.
 IDLE_WAIT = 1.0
 
@@ -63,6 +81,12 @@ class FamilyHyperModel(keras_tuner.HyperModel):
             name: hp.Choice(name, options, default=self.reference[name], ordered=False)
             for name, options in self.choices().items()
         }
+
+    def space(self) -> keras_tuner.HyperParameters:
+        """The search space, declared without building a model."""
+        hp = keras_tuner.HyperParameters()
+        self.values(hp)
+        return hp
 
     def build(self, hp: keras_tuner.HyperParameters) -> Any:
         """Build the family's model for the values in ``hp``."""
@@ -109,7 +133,13 @@ class StudyTuner(keras_tuner.Tuner):
         **kwargs: Any,
     ) -> None:
         self.names = oracle
+        oracle.fallback_space = hypermodel.space()
+        self._reloaded = False
         super().__init__(hypermodel=hypermodel, oracle=oracle, **kwargs)
+        if not self._reloaded and _has_state(Path(self.project_dir)):
+            # keras-tuner reloads only if <tuner_id>.json exists; without it, it
+            # would number trials from 0 again and train every finished one twice.
+            self.reload()
         self.settings = settings
         self.observer = observer
         self.hold_checkpoints = hold_checkpoints
@@ -130,6 +160,7 @@ class StudyTuner(keras_tuner.Tuner):
             k: v for k, v in trial.hyperparameters.values.items() if k.startswith(TUNER_PREFIX)
         }
         trial_dir = Path(self.get_trial_dir(trial.trial_id))
+        _check_not_taken(trial_dir, values)
         space, hp, value, number = self.names.describe(values, trial.trial_id)
         record = TrialRecord(
             trial_id=trial.trial_id,
@@ -152,6 +183,7 @@ class StudyTuner(keras_tuner.Tuner):
         if missing:
             record = record.finished(status=TrialStatus.FAILED, reason=missing, score=None)
         write_record(trial_dir, record)
+        _chaos_pause("record-written")
         if self.settings.keep_checkpoints is KeepCheckpoints.BEST and not self.hold_checkpoints:
             # A study directory that cannot be read now is pruned when the study ends.
             with contextlib.suppress(OSError, TunekitError):
@@ -257,7 +289,7 @@ class StudyTuner(keras_tuner.Tuner):
                     executions=tuple(executions),
                 )
             if index == 0 and keep:
-                model.save_weights(trial_dir / CHECKPOINT_FILE)
+                save_checkpoint(model, trial_dir)
             executions.append(execution)
             del model
         return _summarise(record, tuple(executions), params, record.objective)
@@ -274,8 +306,61 @@ class StudyTuner(keras_tuner.Tuner):
             return source, None
         return data.train.x, family.prepare_targets(values, data.train.y, data.num_classes)
 
+    def save(self) -> None:
+        """Save the oracle (unless it lives in the chief) and this tuner, atomically."""
+        if not is_worker(self):
+            self.oracle.save()
+        save_state(tuner_path(self), self.get_state())
+
+    def reload(self) -> None:
+        """Reload the oracle (unless it lives in the chief); a damaged tuner file is moot.
+
+        keras-tuner's tuner state is empty: its file only marks a study to reload.
+        """
+        self._reloaded = True
+        if not is_worker(self):
+            self.oracle.reload()
+        self.set_state(load_state(tuner_path(self)) or {})
+
     def save_model(self, trial_id: str, model: Any, step: int = 0) -> None:
         """Checkpoints are written by ``run_trial``; keras-tuner's own saving is off."""
+
+
+def _chaos_pause(point: str) -> None:
+    """Sleep at ``point`` if ``TUNEKIT_CHAOS_PAUSE`` is ``point:seconds``; else nothing.
+
+    ``benchmarks/chaos.py`` sets it to kill a study between a trial's finished record
+    and keras-tuner's files, a window of milliseconds otherwise.
+    """
+    name, _, seconds = os.environ.get(CHAOS_PAUSE, "").partition(":")
+    if name == point:
+        time.sleep(float(seconds or 1.0))
+
+
+class RecordClash(StudyAborted):
+    """A trial's folder holds another trial's record; nothing is overwritten."""
+
+
+def _has_state(study_dir: Path) -> bool:
+    """Whether keras-tuner has saved anything of this study: then it must be reloaded."""
+    return (study_dir / ORACLE_FILE).exists() or any(study_dir.glob("trial_*"))
+
+
+def _check_not_taken(trial_dir: Path, values: Mapping[str, Any]) -> None:
+    """Refuse to run a trial whose folder holds the record of a trial with other values.
+
+    Raises:
+        RecordClash: The record would be overwritten; the study stops instead.
+    """
+    try:
+        record = read_record(trial_dir / RECORD_FILE)
+    except (FileNotFoundError, *UNREADABLE):
+        return
+    if values_key(record.hyperparameters) != values_key(values):
+        raise RecordClash(
+            f"{trial_dir} already holds the record of {record.label}; it is kept. "
+            "Rerun the study: a new trial id is chosen for the next variant"
+        )
 
 
 def _parent_weights(study_dir: Path, parent: str) -> Path:
@@ -285,8 +370,8 @@ def _parent_weights(study_dir: Path, parent: str) -> Path:
         FileNotFoundError: They were deleted (``--keep-checkpoints`` pruned them
             before this trial ran); the trial is recorded as failed.
     """
-    path = study_dir / f"trial_{parent}" / CHECKPOINT_FILE
-    if not path.exists():
+    path = trial_checkpoint(study_dir / f"trial_{parent}")  # an older study's name too
+    if path is None:
         raise FileNotFoundError(
             f"the weights of trial {parent}, which this trial continues, are gone"
         )

@@ -14,6 +14,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tunekit.errors import StudyConfigError, TunekitError
 from tunekit.tuning.distributed import (
@@ -31,6 +32,24 @@ from tunekit.tuning.distributed import (
 from tunekit.tuning.events import NullObserver, StudyObserver, StudyStart
 from tunekit.tuning.reading import read_meta
 from tunekit.tuning.records import TrialRecord, write_json_atomic
+
+if TYPE_CHECKING:
+    from tunekit.tuning.study import PreparedStudy
+
+
+def worker_start(prepared: PreparedStudy, meta: dict[str, Any]) -> StudyStart:
+    """What a worker announces when it joins: the study's own objective and direction."""
+    spec = prepared.spec
+    return StudyStart(
+        study_dir=prepared.study_dir,
+        total=prepared.cost.trials,
+        done=0,
+        resumed=True,
+        epochs=prepared.cost.trial_epochs,  # Hyperband: its longest round
+        executions=spec.train.executions,
+        objective=str(meta.get("objective")),
+        direction=str(meta.get("direction", "max")),  # clocks: lower error is better
+    )
 
 
 def chief_address(study_dir: Path) -> str:
@@ -203,17 +222,7 @@ def run_worker(
         _Heartbeat(study_dir / WORKERS_DIR / f"{tuner_id}.json", host, port) as heartbeat,
     ):
         watched = _Announcing(inner, heartbeat)
-        watched.study_started(
-            StudyStart(
-                study_dir=study_dir,
-                total=prepared.cost.trials,
-                done=0,
-                resumed=True,
-                epochs=spec.train.epochs,
-                executions=spec.train.executions,
-                objective=str(meta.get("objective")),
-            )
-        )
+        watched.study_started(worker_start(prepared, meta))
         tuner = make_tuner(prepared, data, watched, trial_limit)
         # keras: imported only once the chief answers
         from tunekit.tuning.tuner import StudyAborted, TrialLimitReached

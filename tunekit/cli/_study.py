@@ -1,22 +1,24 @@
-"""The ``tunekit`` command: parse options, call the library, show the result.
-
-Heavy imports (keras, tensorflow, matplotlib) happen inside the commands that need
-them, so ``tunekit --help`` and ``tunekit spaces`` answer at once.
-"""
+"""Commands that train: study, permutation, run (a study file) and worker."""
 
 from __future__ import annotations
 
-import functools
-import os
-from collections.abc import Callable
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from tunekit import console as show
+from tunekit.cli._app import (
+    ClockStyleName,
+    DatasetName,
+    FamilyName,
+    app,
+    friendly,
+    out,
+    parse_sets,
+    say,
+    show_leaderboard,
+)
 from tunekit.config import (
     DataSpec,
     KeepCheckpoints,
@@ -26,77 +28,7 @@ from tunekit.config import (
     TunerKind,
 )
 from tunekit.errors import TunekitError
-from tunekit.hypermodels import FAMILIES, get_family
-
-app = typer.Typer(
-    help="Hyper-parameter studies with Keras: vary one knob at a time around a reference "
-    "model, record every trial, and turn the study into figures and tables.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-out = Console()
-err = Console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class FamilyName(str, Enum):
-    """Model families the CLI knows."""
-
-    mlp = "mlp"
-    cnn = "cnn"
-    clock = "clock"
-
-
-class DatasetName(str, Enum):
-    """Datasets the CLI knows."""
-
-    fashion_mnist = "fashion_mnist"
-    mnist = "mnist"
-    clock = "clock"
-
-
-class ClockStyleName(str, Enum):
-    """Difficulty presets of synthetic clocks."""
-
-    easy = "easy"
-    medium = "medium"
-    full = "full"
-
-
-class ExportFormatName(str, Enum):
-    """Formats of ``tunekit export``."""
-
-    csv = "csv"
-    json = "json"
-
-
-def friendly(command: F) -> F:
-    """Turn a ``TunekitError`` into a one-line message and exit code 2, no traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except TunekitError as exc:
-            show.error(err, exc)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            show.error(err, "interrupted; run the same command again to resume.")
-            raise typer.Exit(130) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _parse_sets(pairs: list[str]) -> tuple[tuple[str, str], ...]:
-    parsed = []
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise TunekitError(f"--set expects hp=value, got {pair!r} (e.g. --set widths=300-100).")
-        parsed.append((key.strip(), value.strip()))
-    return tuple(parsed)
+from tunekit.hypermodels import get_family
 
 
 @app.command()
@@ -113,7 +45,7 @@ def study(
     ],
     dataset: Annotated[
         DatasetName | None,
-        typer.Option(help="Dataset [default: fashion_mnist; clock for the clock family]."),
+        typer.Option(help="Dataset (default: fashion_mnist; clock for the clock family)."),
     ] = None,
     data_dir: Annotated[
         Path | None,
@@ -141,7 +73,10 @@ def study(
     data_seed: Annotated[
         int, typer.Option(help="Clocks only: seed of the generator and the split.")
     ] = 0,
-    epochs: Annotated[int, typer.Option(help="Maximum epochs per training run.")] = 100,
+    epochs: Annotated[
+        int,
+        typer.Option(help="Maximum epochs per training run (hyperband: the default --max-epochs)."),
+    ] = 100,
     patience: Annotated[
         int, typer.Option(help="Early stopping: epochs without a lower val_loss.")
     ] = 5,
@@ -163,7 +98,11 @@ def study(
         Path, typer.Option("--dir", help="Folder that holds study directories.")
     ] = Path("runs"),
     name: Annotated[
-        str | None, typer.Option(help="Study directory name [default: FAMILY-DATASET].")
+        str | None,
+        typer.Option(
+            help="Study directory name (default: FAMILY-DATASET, or FAMILY-DATASET-2, -3, ... "
+            "when that directory holds a study made with other settings)."
+        ),
     ] = None,
     keep_checkpoints: Annotated[
         KeepCheckpoints,
@@ -184,7 +123,11 @@ def study(
     ] = None,
     max_epochs: Annotated[
         int | None,
-        typer.Option(help="hyperband: epochs of the longest-trained models (default: --epochs)."),
+        typer.Option(
+            help="hyperband: the most epochs one model trains (default: --epochs). With "
+            "--factor 3, 9 or more lets Hyperband stop weak trials early; below --factor it "
+            "runs a single bracket of a few trials."
+        ),
     ] = None,
     factor: Annotated[
         int,
@@ -230,8 +173,8 @@ def study(
             data_seed=data_seed,
         ),  # fmt: skip
         train=TrainSettings(epochs, patience, executions, seed, keep_checkpoints),
-        reference_overrides=_parse_sets(sets or [])
-        + ((("width_multiplier", str(width_multiplier)),) if width_multiplier else ()),
+        reference_overrides=parse_sets(sets or [])
+        + ((("width_multiplier", str(width_multiplier)),) if width_multiplier is not None else ()),
         tuner=tuner,
         search=SearchSettings(max_trials, objective, max_epochs, factor),
     )
@@ -262,16 +205,8 @@ def _execute_study(
         result = run_study(
             prepared, overwrite=overwrite, observer=progress, workers=workers, listen=listen
         )
-    _show_leaderboard(result, top=10)
-    out.print(f"Study directory: {result.path}  (tunekit report {result.path})")
-
-
-def _show_leaderboard(study: Any, top: int | None) -> None:
-    from tunekit.report import leaderboard_info
-
-    for problem in study.problems:
-        show.warning(err, problem)
-    out.print(show.leaderboard_table(leaderboard_info(study, top=top), f"{study.path}: "))
+    show_leaderboard(result, top=10)
+    say(f"Study directory: {result.path}  (tunekit report {result.path})")
 
 
 @app.command()
@@ -308,7 +243,7 @@ def permutation(
     """
     data = DataSpec(dataset.value, data_dir, subset, None, val_size)
     train = TrainSettings(epochs, patience, executions, seed)
-    cnn = {"width_multiplier": width_multiplier} if width_multiplier else {}
+    cnn = {"width_multiplier": width_multiplier} if width_multiplier is not None else {}
     _execute_permutation(directory, data, train, permute, {"cnn": cnn}, overwrite)
 
 
@@ -328,7 +263,7 @@ def _execute_permutation(
         show.chosen_model(out, model.family, model.source, model.fallback)
     with show.StudyProgress(out) as progress:
         run_permutation_study(chosen, prepared, overwrite=overwrite, observer=progress)
-    out.print(f"Permutation study: {prepared[0].study_dir.parent}")
+    say(f"Permutation study: {prepared[0].study_dir.parent}")
 
 
 @app.command(name="run")
@@ -357,7 +292,7 @@ def run_file(
     from tunekit.studyfile import load_study_file
 
     plan = load_study_file(study_file)
-    out.print(f"Study file {plan.path} ({plan.kind})")
+    say(f"Study file {plan.path} ({plan.kind})")
     if plan.kind == "permutation":
         if workers:
             raise TunekitError(f"{plan.path}: a permutation study cannot use --workers.")
@@ -410,126 +345,6 @@ def worker(
             trial_limit=trials_per_process,
         )
     if not finished:
-        out.print(f"Ran {trials_per_process} trials; a fresh worker process continues.")
+        say(f"Ran {trials_per_process} trials; a fresh worker process continues.")
         raise typer.Exit(RECYCLE_EXIT)
-    out.print("The chief has no more trials for this worker.")
-
-
-@app.command()
-@friendly
-def report(
-    study_dir: Annotated[
-        Path, typer.Argument(help="A study directory, or a folder of study directories.")
-    ] = Path("runs"),
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Where to write [default: STUDY_DIR/report].")
-    ] = None,
-) -> None:
-    """Turn a study into figures, ablation tables and an offline index.html.
-
-    Works while a study is still running: it shows what has finished. Unreadable
-    trial files are skipped with a warning that names them.
-    """
-    from tunekit.report import make_report
-
-    result = make_report(study_dir, out_dir)
-    for problem in result.problems:
-        show.warning(err, problem)
-    out.print(f"Wrote {len(result.files)} files to {result.out_dir}")
-    out.print(f"Open {result.out_dir / 'index.html'}")
-
-
-@app.command()
-@friendly
-def leaderboard(
-    study_dir: Annotated[
-        Path, typer.Argument(help="A study directory, or a folder of study directories.")
-    ] = Path("runs"),
-    top: Annotated[int | None, typer.Option(help="Show the best N trials only.")] = None,
-    watch: Annotated[
-        bool, typer.Option("--watch", help="Refresh every few seconds (Ctrl-C to stop).")
-    ] = False,
-    every: Annotated[float, typer.Option(help="Seconds between refreshes.")] = 5.0,
-) -> None:
-    """Rank a study's trials by its objective: running, diverged and failed ones too."""
-    from tunekit.tuning.reading import find_studies, read_study
-
-    def tables() -> list[Any]:
-        from tunekit.report import leaderboard_info
-
-        studies = [read_study(path) for path in find_studies(study_dir)]
-        return [
-            show.leaderboard_table(leaderboard_info(s, top=top), f"{s.path}: ") for s in studies
-        ]
-
-    if not watch:
-        for study in (read_study(p) for p in find_studies(study_dir)):
-            _show_leaderboard(study, top)
-        return
-    show.watch(out, tables, every)
-
-
-@app.command()
-@friendly
-def export(
-    study_dir: Annotated[Path, typer.Argument(help="A study directory.")],
-    fmt: Annotated[ExportFormatName, typer.Option("--format", help="File format.")] = (
-        ExportFormatName.csv
-    ),
-    output: Annotated[
-        Path | None, typer.Option("--out", help="File to write [default: STUDY_DIR/trials.FMT].")
-    ] = None,
-) -> None:
-    """Write one row per trial and execution, with every hyper-parameter and metric."""
-    from tunekit.report import write_export
-    from tunekit.tuning.reading import read_study
-
-    study = read_study(study_dir)
-    path = write_export(study, output or study_dir / f"trials.{fmt.value}", fmt.value)
-    out.print(f"Wrote {path}")
-
-
-@app.command()
-@friendly
-def spaces(
-    family: Annotated[FamilyName | None, typer.Argument(help="Show one family only.")] = None,
-) -> None:
-    """List every family's named spaces, their values and the reference value."""
-    names = [family.value] if family else list(FAMILIES)
-    for name in names:
-        out.print(show.spaces_table(get_family(name)))
-
-
-clocks_app = typer.Typer(help="Synthetic analogue clocks: look at what a model must read.")
-app.add_typer(clocks_app, name="clocks")
-
-
-@clocks_app.command("preview")
-@friendly
-def clocks_preview(
-    out_path: Annotated[Path, typer.Option("--out", help="PNG file to write.")] = Path(
-        "clocks.png"
-    ),
-    count: Annotated[int, typer.Option("--n", help="Clocks on the sheet.")] = 32,
-    image_size: Annotated[int, typer.Option(help="Image side in pixels.")] = 150,
-    style: Annotated[ClockStyleName, typer.Option(help="Difficulty preset.")] = (
-        ClockStyleName.full
-    ),
-    seed: Annotated[int, typer.Option(help="Generator seed.")] = 0,
-) -> None:
-    """Write a contact sheet of labelled synthetic clocks."""
-    from tunekit.data.clock_preview import draw_contact_sheet
-    from tunekit.data.clocks import clock_style, generate_clocks
-
-    images, labels = generate_clocks(
-        count, image_size=image_size, seed=seed, style=clock_style(style.value)
-    )
-    out.print(f"Wrote {draw_contact_sheet(images, labels, out_path)}")
-
-
-def main() -> None:
-    """Entry point of the ``tunekit`` console script."""
-    # TensorFlow's C++ start-up chatter (CUDA probing, CPU features) is not for users.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # gRPC's notes on forking workers
-    app()
+    say("The chief has no more trials for this worker.")

@@ -1,0 +1,149 @@
+"""The Typer app and what every command shares: consoles, option enums, errors."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from tunekit import __version__
+from tunekit import console as show
+from tunekit.errors import FileAccessError, InvalidValueError, TunekitError
+from tunekit.native_logs import show_native_logs
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def say(text: str) -> None:
+    """Print a line as it is: paths and names may hold ``[...]``, and are never cut."""
+    out.print(text, markup=False, soft_wrap=True)
+
+
+class FamilyName(str, Enum):
+    """Model families the CLI knows."""
+
+    mlp = "mlp"
+    cnn = "cnn"
+    clock = "clock"
+
+
+class DatasetName(str, Enum):
+    """Datasets the CLI knows."""
+
+    fashion_mnist = "fashion_mnist"
+    mnist = "mnist"
+    clock = "clock"
+
+
+class ClockStyleName(str, Enum):
+    """Difficulty presets of synthetic clocks."""
+
+    easy = "easy"
+    medium = "medium"
+    full = "full"
+
+
+class ExportFormatName(str, Enum):
+    """Formats of ``tunekit export``."""
+
+    csv = "csv"
+    json = "json"
+    tensorboard = "tensorboard"
+
+
+def friendly(command: F) -> F:
+    """Turn a ``TunekitError`` into a one-line message and exit code 2, no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InvalidValueError as exc:
+            show.error(err, exc.renamed(_option(exc)))
+            raise typer.Exit(2) from None
+        except TunekitError as exc:
+            show.error(err, exc)
+            raise typer.Exit(2) from None
+        except OSError as exc:  # a read-only study, a file where a folder should be, ...
+            show.error(err, FileAccessError.from_os_error(exc))
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            show.error(err, "interrupted; run the same command again to resume.")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        say(f"tunekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            help="Show TensorFlow's native start-up and log lines (hidden by default).",
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Hyper-parameter studies with Keras.
+
+    Vary one knob at a time around a reference model, or search several jointly;
+    every trial is recorded, and a study becomes figures and ablation tables.
+    """
+    if verbose:
+        show_native_logs()
+
+
+#: Options whose name is not the library's field name with dashes.
+_OPTIONS = {"validation_size": "--val-size", "clock_count": "--clocks"}
+
+
+def _option(exc: InvalidValueError) -> str:
+    """How the user typed the value the library names (``subset`` -> ``--subset``)."""
+    if exc.section == "reference":
+        return f"--set {exc.name}"
+    return _OPTIONS.get(exc.name, "--" + exc.name.replace("_", "-"))
+
+
+def parse_sets(pairs: list[str]) -> tuple[tuple[str, str], ...]:
+    """Split ``--set hp=value`` options into pairs; the family checks the values."""
+    parsed = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise TunekitError(f"--set expects hp=value, got {pair!r} (e.g. --set widths=300-100).")
+        parsed.append((key.strip(), value.strip()))
+    return tuple(parsed)
+
+
+def show_leaderboard(study: Any, top: int | None) -> None:
+    """Print a study's skipped files as warnings, then its leaderboard."""
+    from tunekit.report import leaderboard_info
+
+    for problem in study.problems:
+        show.warning(err, problem)
+    out.print(show.leaderboard_table(leaderboard_info(study, top=top), f"{study.path}: "))

@@ -1,0 +1,154 @@
+"""Predict with an exported model: classes and probabilities, or the times on clocks.
+
+``predict_file`` checks the input against the model before it predicts, and
+``write_predictions`` writes only a complete table, so a bad input leaves no file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tunekit.errors import TunekitError
+from tunekit.modelfile import ModelInfo, load_model_file, read_model_info
+from tunekit.tuning.atomic import write_text_atomic
+
+_BATCH = 256  # prediction batch size: changes no result, bounds memory
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """A model's predictions as a table, one row per input image.
+
+    Attributes:
+        kind: ``classes`` (class, label, probabilities) or ``times`` (clock readings).
+        columns: Column names.
+        rows: One tuple of values per image, in input order.
+    """
+
+    kind: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def load_inputs(path: Path, input_shape: tuple[int | None, ...]) -> np.ndarray:
+    """Read a ``.npy`` array of images and check it against the model's input.
+
+    A single image (the model's input shape) counts as a batch of one.
+
+    Raises:
+        TunekitError: The file is missing, not a numeric ``.npy`` array, or of
+            another shape than the model takes; the message names the file.
+    """
+    path = Path(path)
+    try:
+        x = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise TunekitError(f"{path} does not exist; give a .npy file of images.") from None
+    except (OSError, ValueError) as exc:
+        raise TunekitError(f"{path} is not a .npy array ({exc}).") from None
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+        raise TunekitError(f"{path} holds {x.dtype} values; it must hold numbers (pixels).")
+    expected = tuple(input_shape[1:])
+    if x.shape == expected:
+        x = x[None]
+    if x.ndim != len(expected) + 1 or any(
+        want is not None and got != want for got, want in zip(x.shape[1:], expected, strict=True)
+    ):
+        wanted = " x ".join("N" if d is None else str(d) for d in (None, *expected))
+        raise TunekitError(
+            f"{path} holds an array of shape {x.shape}, but the model takes images of shape "
+            f"{expected}: give an array of shape {wanted}."
+        )
+    return x
+
+
+def prepare_inputs(x: np.ndarray, info: ModelInfo | None) -> np.ndarray:
+    """Turn images as saved into what the model was trained on.
+
+    uint8 pixels are scaled to [0, 1] for the models trained on scaled pixels, and
+    a study with ``--permute`` had its pixels permuted: the same order is applied.
+    """
+    if info is None:
+        return x
+    if info.scaled and x.dtype == np.uint8:
+        x = x.astype(np.float32) / 255.0
+    if info.permute is not None:
+        from tunekit.data import permute_pixels, pixel_permutation
+
+        x = permute_pixels(x, pixel_permutation(int(info.permute), math.prod(x.shape[1:])))
+    return x
+
+
+def _clock_rows(minutes: np.ndarray) -> tuple[tuple[Any, ...], ...]:
+    rows = []
+    for index, value in enumerate(np.mod(minutes, 720.0)):
+        whole = int(round(float(value))) % 720
+        hour, minute = divmod(whole, 60)
+        rows.append((index, f"{hour or 12}:{minute:02d}", hour, minute, round(float(value), 2)))
+    return tuple(rows)
+
+
+def _class_rows(output: np.ndarray, names: list[str]) -> tuple[tuple[Any, ...], ...]:
+    rows = []
+    for index, scores in enumerate(output):
+        best = int(np.argmax(scores))
+        label = names[best] if best < len(names) else str(best)
+        probabilities = tuple(round(float(s), 6) for s in scores)
+        rows.append((index, best, label, probabilities[best], *probabilities))
+    return tuple(rows)
+
+
+def predictions_of(output: Any, info: ModelInfo | None) -> Predictions:
+    """Turn a model's raw output into a table: clock times, or classes and probabilities.
+
+    Raises:
+        TunekitError: The output is neither a clock's nor a classifier's.
+    """
+    if info is not None and info.representation is not None:
+        from tunekit.hypermodels.clock import decode
+
+        columns = ("index", "time", "hour", "minute", "minutes")
+        return Predictions("times", columns, _clock_rows(decode(info.representation, output)))
+    output = np.asarray(output) if not isinstance(output, (dict, list)) else output
+    if not isinstance(output, np.ndarray) or output.ndim != 2:
+        raise TunekitError(
+            "The model's output is not one row of class scores per image; tunekit predict "
+            "reads classifiers and tunekit's clock models only."
+        )
+    names = list(info.class_names) if info is not None else []
+    columns = ("index", "class", "label", "probability")
+    columns += tuple(f"p_{k}" for k in range(output.shape[1]))
+    return Predictions("classes", columns, _class_rows(output, names))
+
+
+def predict_file(model_path: Path, input_path: Path) -> Predictions:
+    """Predict every image of a ``.npy`` file with a ``.keras`` model.
+
+    Raises:
+        TunekitError: The model or the input cannot be read, or the input's shape is
+            not the model's.
+    """
+    model = load_model_file(model_path)
+    x = load_inputs(input_path, tuple(model.input_shape))
+    info = read_model_info(model_path)
+    output = model.predict(prepare_inputs(x, info), batch_size=_BATCH, verbose=0)
+    return predictions_of(output, info)
+
+
+def write_predictions(predictions: Predictions, path: Path) -> Path:
+    """Write the predictions as CSV, whole or not at all, and return the path."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(predictions.columns)
+    writer.writerows(predictions.rows)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, out.getvalue())
+    return path

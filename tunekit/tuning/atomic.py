@@ -1,0 +1,60 @@
+"""Write a file so that a reader, or a rerun after a kill, never sees half of it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``: a temporary file, fsync, then rename over ``path``.
+
+    A kill at any moment leaves either the old file or the new one, never an empty
+    or truncated one. The temporary file is hidden and lives next to ``path`` so the
+    rename stays on one file system.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` atomically (see ``write_bytes_atomic``)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def replace_durably(written: Path, path: Path) -> None:
+    """Flush a fully written temporary file to disk, then rename it over ``path``.
+
+    For files another library writes (Keras weights): write them to a temporary
+    name in ``path``'s folder, then call this.
+    """
+    fd = os.open(written, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(written, path)
+    _fsync_dir(Path(path).parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable; some file systems cannot open a directory."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,143 @@
+"""The best trial of a study, where its weights are, and its model rebuilt from them.
+
+Finding the best trial reads records only; ``best_model`` imports keras, through
+the family's ``build``, only when a model is asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tunekit.errors import TunekitError
+from tunekit.hypermodels import DataShape, get_family
+from tunekit.tuning.checkpoints import best_record, trial_checkpoint
+from tunekit.tuning.reading import StudyRecords
+from tunekit.tuning.records import TrialRecord
+
+#: What a study directory made before tunekit recorded ``keep_checkpoints`` kept.
+_DEFAULT_KEEP = "best"
+
+
+class MissingWeightsError(TunekitError):
+    """The best trial's weights are not on disk, so its model cannot be rebuilt."""
+
+
+@dataclass(frozen=True)
+class BestTrial:
+    """The best trial of a study and where its trained weights are.
+
+    Attributes:
+        study_dir: The study directory.
+        record: The trial's record.
+        objective: The metric the study ranks on, e.g. ``val_accuracy``.
+        direction: ``max`` or ``min``.
+        weights: The file of its first execution's best weights, or None.
+        missing: Why there are no weights (None when ``weights`` is set).
+        shape: The input shape and classes its model is built for.
+        dataset: The dataset the study trained on.
+        permute: Seed of the pixel permutation the study's images had, or None.
+    """
+
+    study_dir: Path
+    record: TrialRecord
+    objective: str
+    direction: str
+    weights: Path | None
+    missing: str | None
+    shape: DataShape
+    dataset: str
+    permute: int | None = None
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """The trial's score, then its first execution's ``val_*`` and ``test_*`` metrics.
+
+        With several executions the score is their mean, shown as such; the weights
+        on disk are the first execution's, so its own metrics follow.
+        """
+        metrics: dict[str, float] = {}
+        executions = self.record.executions
+        if self.record.score is not None and len(executions) > 1:
+            metrics[f"{self.objective} (mean of {len(executions)})"] = self.record.score
+        elif self.record.score is not None:
+            metrics[self.objective] = self.record.score
+        if executions:
+            first = executions[0]
+            metrics.update({f"val_{k}": v for k, v in first.val_metrics.items()})
+            metrics.update({f"test_{k}": v for k, v in first.test_metrics.items()})
+        return metrics
+
+
+def study_shape(meta: dict[str, Any]) -> DataShape:
+    """The input shape and class count a study's models were built for.
+
+    Raises:
+        TunekitError: The metadata does not say (a study made by an old tunekit).
+    """
+    data = meta.get("data", {})
+    if data.get("image_shape"):
+        return DataShape(tuple(int(d) for d in data["image_shape"]), int(data["num_classes"]))
+    size = data.get("image_size") or meta.get("data_spec", {}).get("image_size")
+    if meta.get("family") == "clock" and size:
+        return DataShape((int(size), int(size)), 0)
+    raise TunekitError(
+        "The study's metadata does not say its images' shape; rerun `tunekit study` "
+        "with the same options to record it."
+    )
+
+
+def find_best_trial(study: StudyRecords) -> BestTrial:
+    """Return the study's best trial: the best finite score, ties to the earliest.
+
+    Raises:
+        TunekitError: No trial has finished with a finite score yet.
+    """
+    objective = study.meta.get("objective", "val_accuracy")
+    direction = study.meta.get("direction", "max")
+    record = best_record(study.records, direction)
+    if record is None:
+        raise TunekitError(
+            f"{study.path} has no finished trial with a score yet; "
+            "`tunekit leaderboard` shows where its trials stand."
+        )
+    weights = trial_checkpoint(study.path / f"trial_{record.trial_id}")
+    keep = study.meta.get("train", {}).get("keep_checkpoints", _DEFAULT_KEEP)
+    missing = None
+    if weights is None:
+        why = (
+            "the study keeps no weights (--keep-checkpoints none)"
+            if keep == "none"
+            else "they were deleted or never written"
+        )
+        missing = (
+            f"the weights of trial {record.trial_id} are not in {study.path} ({why}); "
+            "rerun the study with --keep-checkpoints best in a new --dir to train them again"
+        )
+    data = study.meta.get("data", {})
+    return BestTrial(
+        study_dir=study.path,
+        record=record,
+        objective=objective,
+        direction=direction,
+        weights=weights,
+        missing=missing,
+        shape=study_shape(study.meta),
+        dataset=str(data.get("name", "")),
+        permute=data.get("permute"),
+    )
+
+
+def best_model(best: BestTrial) -> Any:
+    """Build the best trial's model and load its weights (a compiled keras model).
+
+    Raises:
+        MissingWeightsError: The weights are not on disk; the message says why.
+    """
+    if best.weights is None:
+        raise MissingWeightsError(f"No model: {best.missing}.")
+    family = get_family(best.record.family)
+    model = family.build(best.record.hyperparameters, best.shape)
+    model.load_weights(best.weights)
+    return model
