@@ -94,3 +94,21 @@ def test_unusable_state_files_read_as_none(tmp_path):
         assert ktfiles.load_state(tmp_path / "f.json") is None
         assert ktfiles.load_trial(tmp_path / "f.json") is None
     assert ktfiles.load_state(tmp_path / "missing.json") is None
+
+
+def test_temporaries_of_killed_writers_are_removed_and_fresh_ones_kept(tmp_path):
+    import os
+
+    from tunekit.tuning.atomic import ORPHAN_AGE_SECONDS, remove_orphaned_temporaries
+
+    old = tmp_path / "trial_0001" / ".tunekit.json.abc.tmp"
+    fresh = tmp_path / ".oracle.json.def.tmp"
+    kept = tmp_path / "trial_0001" / "tunekit.json"
+    old.parent.mkdir()
+    for path in (old, fresh, kept):
+        path.write_text("{")
+    now = os.stat(fresh).st_mtime + 1
+    os.utime(old, (now - ORPHAN_AGE_SECONDS - 5,) * 2)
+    os.utime(kept, (now - ORPHAN_AGE_SECONDS - 5,) * 2)
+    assert remove_orphaned_temporaries(tmp_path, now=now) == [old]
+    assert fresh.exists() and kept.exists() and not old.exists()

@@ -78,6 +78,12 @@ class TunekitHyperModel(keras_tuner.HyperModel):
             for name, options in self.choices().items()
         }
 
+    def space(self) -> keras_tuner.HyperParameters:
+        """The search space, declared without building a model."""
+        hp = keras_tuner.HyperParameters()
+        self.values(hp)
+        return hp
+
     def build(self, hp: keras_tuner.HyperParameters) -> Any:
         """Build and compile the family's model for the values in ``hp``."""
         return self.family.build(self.values(hp), self.shape)

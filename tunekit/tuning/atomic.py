@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -58,3 +59,23 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+#: A temporary file this old was left by a writer that was killed; a live writer
+#: renames its file within moments.
+ORPHAN_AGE_SECONDS = 60.0
+
+
+def remove_orphaned_temporaries(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete the ``.*.tmp`` files killed writers left under ``folder``; return them.
+
+    Call it while holding the study's lock: no other writer of the study is running.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for path in Path(folder).rglob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and now - path.stat().st_mtime > ORPHAN_AGE_SECONDS:
+                path.unlink()
+                removed.append(path)
+    return removed

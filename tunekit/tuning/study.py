@@ -15,6 +15,7 @@ from typing import Any
 from tunekit.config import StudySpec, TunerKind, check_study_name
 from tunekit.errors import StudyConfigError, TunekitError
 from tunekit.hypermodels import get_family
+from tunekit.tuning.atomic import remove_orphaned_temporaries
 from tunekit.tuning.checkpoints import prune_checkpoints
 from tunekit.tuning.events import NullObserver, StudyObserver, StudyStart
 from tunekit.tuning.lock import study_lock
@@ -136,6 +137,7 @@ def run_study(
     existing = (study_dir / STUDY_FILE).exists() or has_trials(study_dir)
     _writable_dir(study_dir)  # a read-only study is refused before anything is written
     with study_lock(study_dir):
+        remove_orphaned_temporaries(study_dir)
         if existing and overwrite:
             _clear(study_dir)
             existing = False

@@ -17,6 +17,7 @@ import numpy as np
 from tunekit.config import KeepCheckpoints, TrainSettings
 from tunekit.errors import InvalidConfigError, TunekitError
 from tunekit.hypermodels import DataShape, Family, HPValue
+from tunekit.hypermodels._hypermodels import TunekitHyperModel
 from tunekit.tuning.backend import trained_with
 from tunekit.tuning.checkpoints import prune_checkpoints, save_checkpoint, trial_checkpoint
 from tunekit.tuning.events import StudyObserver
@@ -55,42 +56,15 @@ class TrialLimitReached(Exception):
     """This process has run its ``trial_limit`` trials; a fresh process takes over."""
 
 
-class FamilyHyperModel(keras_tuner.HyperModel):
-    """A keras-tuner HyperModel over every hyper-parameter of a family.
+class FamilyHyperModel(TunekitHyperModel):
+    """The HyperModel of tunekit's own trials: a study's family and reference.
 
-    Each hyper-parameter is a ``Choice`` over the values its spaces take, with the
-    reference as default, so any tuner can search the same space.
+    tunekit's training encodes the labels itself and may train on a ``PyDataset`` of
+    fresh clocks, so ``fit`` here only passes the trial's batch size.
     """
 
     def __init__(self, family: Family, reference: Mapping[str, HPValue], shape: DataShape) -> None:
-        super().__init__(name=family.name, tunable=True)
-        self.family = family
-        self.reference = dict(reference)
-        self.shape = shape
-
-    def choices(self) -> dict[str, list[HPValue]]:
-        """The values each hyper-parameter can take, reference first."""
-        choices: dict[str, list[HPValue]] = {hp: [v] for hp, v in self.reference.items()}
-        for space in self.family.spaces.values():
-            choices[space.hp] += [v for v in space.values if v not in choices[space.hp]]
-        return choices
-
-    def values(self, hp: keras_tuner.HyperParameters) -> dict[str, HPValue]:
-        """Declare every hyper-parameter on ``hp`` and return the trial's values."""
-        return {
-            name: hp.Choice(name, options, default=self.reference[name], ordered=False)
-            for name, options in self.choices().items()
-        }
-
-    def space(self) -> keras_tuner.HyperParameters:
-        """The search space, declared without building a model."""
-        hp = keras_tuner.HyperParameters()
-        self.values(hp)
-        return hp
-
-    def build(self, hp: keras_tuner.HyperParameters) -> Any:
-        """Build the family's model for the values in ``hp``."""
-        return self.family.build(self.values(hp), self.shape)
+        super().__init__(family, shape.input_shape, shape.num_classes, reference)
 
     def fit(self, hp: keras_tuner.HyperParameters, model: Any, *args: Any, **kwargs: Any) -> Any:
         """Fit with the trial's batch size, so batch size is tuned like any other value.
