@@ -218,3 +218,14 @@ def test_clock_models_export_without_custom_objects(representation, tmp_path):
         loaded = _plain_predict(path, tmp_path / "x.npy")
         expected = trained.predict(x, verbose=0)
         np.testing.assert_allclose(np.array(loaded["out"]), expected, atol=1e-5)
+
+
+def test_a_keras_file_whose_tunekit_member_is_not_an_object_has_no_info(tmp_path):
+    import zipfile
+
+    from tunekit.modelfile import MODEL_INFO_FILE, read_model_info
+
+    path = tmp_path / "model.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(MODEL_INFO_FILE, "[]")
+    assert read_model_info(path) is None  # predicted as a plain keras model, no traceback

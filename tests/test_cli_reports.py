@@ -64,3 +64,11 @@ def test_report_on_a_folder_that_is_not_a_study_is_one_line_exit_2(tmp_path):
     result = runner.invoke(app, ["report", str(tmp_path)])
     assert result.exit_code == 2
     assert "not a tunekit study" in result.output
+
+
+def test_leaderboard_refuses_a_refresh_or_top_below_its_minimum(tmp_path):
+    study = _study(tmp_path)
+    for option in (["--watch", "--every", "-1"], ["--top", "0"]):
+        result = runner.invoke(app, ["leaderboard", str(study), *option])
+        assert result.exit_code == 2, result.output  # a usage error, not a traceback
+        assert option[-2] in result.output

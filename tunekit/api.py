@@ -191,6 +191,7 @@ def run_study(
     *,
     dataset: str | None = None,
     data_dir: Path | str | None = None,
+    data: Path | str | None = None,
     subset: int | None = None,
     permute: int | None = None,
     validation_size: int = 5000,
@@ -228,6 +229,8 @@ def run_study(
     Args:
         family: ``mlp``, ``cnn`` or ``clock``.
         space: Space(s) to vary: a name, ``"a,b"``, a list, or ``"all"``.
+        data: Your own arrays instead of ``dataset`` (``--data``): ``FILE.npz``,
+            ``FILE.py:NAME`` or ``package.module:NAME``.
 
     Returns:
         The study, read when it ended.
@@ -247,6 +250,8 @@ def run_study(
         kind = TunerKind(tuner)
     except ValueError as exc:
         raise TunekitError(f"{exc}.") from None
+    if data is not None and (dataset is not None or data_dir is not None):
+        raise TunekitError("data replaces dataset and data_dir; give one or the other.")
     spec = StudySpec(
         family=family,
         spaces=spaces,
@@ -260,6 +265,7 @@ def run_study(
             image_size=image_size,
             clock_style=clock_style,
             data_seed=data_seed,
+            file=str(data) if data is not None else None,
         ),
         train=TrainSettings(epochs, patience, executions, seed, keep),
         reference_overrides=tuple((reference or {}).items()),

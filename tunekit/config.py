@@ -78,6 +78,9 @@ class DataSpec:
             four times cheaper).
         clock_style: Difficulty preset of synthetic clocks (``easy``, ``medium``, ``full``).
         data_seed: Seed of the clock generator and of the clocks' train/test shuffle.
+        file: The user's own data instead of ``dataset``: ``FILE.npz``, ``FILE.py:NAME``
+            or ``package.module:NAME`` (``tunekit.data.user_data``); a path is made
+            absolute, so that a worker or a rerun elsewhere loads the same file.
     """
 
     dataset: str = "fashion_mnist"
@@ -89,10 +92,21 @@ class DataSpec:
     image_size: int = 150
     clock_style: str = "full"
     data_seed: int = 0
+    file: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.dataset, str) or not self.dataset:
             raise InvalidValueError("data", "dataset", f"must be a name, got {self.dataset!r}")
+        if self.file is not None:
+            if not isinstance(self.file, str) or not self.file:
+                raise InvalidValueError("data", "file", f"must be a file name, got {self.file!r}")
+            if self.data_dir is not None:
+                raise InvalidValueError(
+                    "data", "file", "replaces dataset and data_dir; give one or the other"
+                )
+            from tunekit.data.user_data import absolute_data_file  # numpy: only when used
+
+            object.__setattr__(self, "file", absolute_data_file(self.file))
         if self.subset is not None:
             check_whole("data", "subset", self.subset, 1)
         if self.permute is not None:
@@ -101,6 +115,15 @@ class DataSpec:
         check_whole("data", "clock_count", self.clock_count, MIN_CLOCKS)
         check_whole("data", "image_size", self.image_size, *CLOCK_IMAGE_SIZES)
         check_whole("data", "data_seed", self.data_seed, 0, SEED_LIMIT)
+
+    @property
+    def name(self) -> str:
+        """The data's short name: ``dataset``, or one made from ``file`` (``tiny.npz``: tiny)."""
+        if self.file is None:
+            return self.dataset
+        from tunekit.data.user_data import data_file_name
+
+        return data_file_name(self.file)
 
 
 @dataclass(frozen=True)
@@ -202,6 +225,15 @@ class StudySpec:
     reference_overrides: tuple[tuple[str, Any], ...] = ()
     tuner: TunerKind = TunerKind.ONE_FACTOR
     search: SearchSettings = field(default_factory=SearchSettings)
+
+    def __post_init__(self) -> None:
+        if self.data.file is not None and self.family == "clock":
+            raise InvalidValueError(
+                "data",
+                "file",
+                "holds class labels for the mlp and cnn families; the clock family reads "
+                "clock images with data_dir",
+            )
 
 
 def check_study_name(name: str) -> str:

@@ -172,6 +172,8 @@ def read_model_info(path: Path) -> ModelInfo | None:
             data = json.loads(archive.read(MODEL_INFO_FILE))
     except (KeyError, ValueError, zipfile.BadZipFile):
         return None
+    if not isinstance(data, dict):
+        return None
     known = set(ModelInfo.__dataclass_fields__)
     try:
         return ModelInfo(**{k: v for k, v in data.items() if k in known})

@@ -17,7 +17,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import ModuleType
 from typing import Any
 
@@ -35,19 +35,43 @@ def verbose() -> bool:
     return os.environ.get(VERBOSE_ENV, "") not in ("", "0")
 
 
+def _flush_stderr() -> None:
+    with suppress(AttributeError, OSError, ValueError):  # None or closed: nothing to flush
+        sys.stderr.flush()
+
+
 @contextmanager
 def native_stderr_captured() -> Iterator[Any]:
-    """Send file descriptor 2 to a temporary file for the block; yield that file."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile(mode="w+b") as sink:
-        os.dup2(sink.fileno(), 2)
+    """Send file descriptor 2 to a temporary file for the block; yield that file.
+
+    Yields None, and leaves descriptor 2 alone, when it cannot be redirected (a
+    closed stderr, no usable temporary folder): hiding lines must never stop an import.
+    """
+    _flush_stderr()
+    try:
+        saved = os.dup(2)
+    except OSError:
+        saved = None
+    sink = None
+    if saved is not None:
         try:
-            yield sink
-        finally:
-            sys.stderr.flush()
+            sink = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed below
+            os.dup2(sink.fileno(), 2)
+        except OSError:
+            if sink is not None:
+                sink.close()
+            sink = None
+            os.close(saved)
+            saved = None
+    try:
+        yield sink
+    finally:
+        if saved is not None:
+            _flush_stderr()
             os.dup2(saved, 2)
             os.close(saved)
+        if sink is not None:
+            sink.close()
 
 
 class _QuietLoader(importlib.abc.Loader):
@@ -59,11 +83,20 @@ class _QuietLoader(importlib.abc.Loader):
     def create_module(self, spec: Any) -> ModuleType | None:
         return self.loader.create_module(spec)
 
+    def __getattr__(self, name: str) -> Any:
+        # ``tensorflow.__loader__`` is this object: get_filename, get_resource_reader,
+        # is_package, ... are the real loader's.
+        if name == "loader":  # not set yet (a copy): no recursion
+            raise AttributeError(name)
+        return getattr(self.loader, name)
+
     def exec_module(self, module: ModuleType) -> None:
         with native_stderr_captured() as sink:
             try:
                 self.loader.exec_module(module)
             except BaseException as exc:
+                if sink is None:
+                    raise
                 sink.seek(0)
                 written = sink.read().decode(errors="replace").strip()
                 if written and hasattr(exc, "add_note"):  # Python 3.11+

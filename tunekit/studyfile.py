@@ -171,6 +171,8 @@ def load_study_file(path: Path) -> StudyFile:
     if kind == "permutation":
         top.setdefault("family", "cnn")  # [reference] values apply to the CNN
         top.setdefault("spaces", [])
+    if isinstance(tables.get("data"), dict) and "file" in tables["data"]:
+        tables["data"] = _with_data_file(path, tables["data"], kind)
     spec = _build(path, StudySpec, {**top, "reference_overrides": []}, "")
     for name, table in tables.items():
         if not isinstance(table, dict):
@@ -192,6 +194,26 @@ def load_study_file(path: Path) -> StudyFile:
         name=name,
         permute=permute,
     )
+
+
+def _with_data_file(path: Path, table: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The ``[data]`` table with ``file`` made absolute, relative to the study file."""
+    file = table["file"]
+    if not isinstance(file, str):
+        _bad(path, "data.file", file, "a file name")
+    both = [key for key in ("dataset", "data_dir") if key in table]
+    if both:
+        raise StudyFileError(
+            f"{path}: [data] file replaces [data] {both[0]}; give one or the other."
+        )
+    if kind == "permutation":
+        raise StudyFileError(f"{path}: a permutation study cannot use [data] file.")
+    from tunekit.data.user_data import absolute_data_file
+
+    try:
+        return {**table, "file": absolute_data_file(file, base=path.parent)}
+    except InvalidValueError as exc:
+        raise _in_file(path, exc) from None
 
 
 def _check_names(path: Path, spec: StudySpec, kind: str) -> None:

@@ -90,6 +90,17 @@ def test_remote_worker_is_dead_once_its_heartbeat_stops_changing(tmp_path):
     assert beats.dead({"w1", "w2"}) == ["w1"]
 
 
+def test_chief_skips_a_record_or_heartbeat_that_is_json_but_not_an_object(tmp_path):
+    from tunekit.tuning.distributed import _RecordWatcher
+    from tunekit.tuning.events import NullObserver
+
+    (tmp_path / "trial_0000").mkdir()
+    (tmp_path / "trial_0000" / "tunekit.json").write_text("[]")
+    assert _RecordWatcher(tmp_path, NullObserver()).finished == set()
+    (tmp_path / "w1.json").write_text("[]")
+    assert _Heartbeats(tmp_path).dead({"w1"}) == []
+
+
 def test_worker_without_a_chief_says_how_to_start_one(tmp_path):
     study = tmp_path / "mlp-mnist"
     study.mkdir()

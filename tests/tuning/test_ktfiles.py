@@ -102,13 +102,14 @@ def test_temporaries_of_killed_writers_are_removed_and_fresh_ones_kept(tmp_path)
     from tunekit.tuning.atomic import ORPHAN_AGE_SECONDS, remove_orphaned_temporaries
 
     old = tmp_path / "trial_0001" / ".tunekit.json.abc.tmp"
+    weights = tmp_path / "trial_0001" / ".partial-123-checkpoint.weights.h5"
     fresh = tmp_path / ".oracle.json.def.tmp"
     kept = tmp_path / "trial_0001" / "tunekit.json"
     old.parent.mkdir()
-    for path in (old, fresh, kept):
+    for path in (old, weights, fresh, kept):
         path.write_text("{")
     now = os.stat(fresh).st_mtime + 1
-    os.utime(old, (now - ORPHAN_AGE_SECONDS - 5,) * 2)
-    os.utime(kept, (now - ORPHAN_AGE_SECONDS - 5,) * 2)
-    assert remove_orphaned_temporaries(tmp_path, now=now) == [old]
-    assert fresh.exists() and kept.exists() and not old.exists()
+    for path in (old, weights, kept):
+        os.utime(path, (now - ORPHAN_AGE_SECONDS - 5,) * 2)
+    assert sorted(remove_orphaned_temporaries(tmp_path, now=now)) == sorted([old, weights])
+    assert fresh.exists() and kept.exists() and not old.exists() and not weights.exists()

@@ -84,3 +84,18 @@ def test_a_lock_in_a_missing_directory_is_a_tunekit_error(tmp_path):
 
     with pytest.raises(TunekitError, match="Cannot take the lock"), study_lock(tmp_path / "gone"):
         pass
+
+
+def test_an_old_empty_lock_left_by_an_older_tunekit_is_taken_over(tmp_path):
+    import os
+    import time
+
+    from tunekit.tuning.lock import EMPTY_LOCK_SECONDS
+
+    lock = tmp_path / LOCK_FILE
+    lock.write_bytes(b"")
+    past = time.time() - EMPTY_LOCK_SECONDS - 1
+    os.utime(lock, (past, past))
+    with study_lock(tmp_path):
+        assert str(os.getpid()) in lock.read_text()
+    assert not lock.exists()

@@ -76,3 +76,32 @@ def test_finished_study_stops_at_once_when_rerun(tmp_path):
     resumed = _oracle(tmp_path)
     resumed.reload()
     assert resumed.create_trial("tuner0").status == "STOPPED"
+
+
+def _record(trial):
+    from tunekit.tuning.records import TrialRecord, TrialStatus
+
+    values = dict(trial.hyperparameters.values)
+    record = TrialRecord(trial.trial_id, "mlp", "dropout", "dropout", None, values)
+    return record.finished(status=TrialStatus.COMPLETED, score=0.5)
+
+
+def test_unreadable_record_left_out_of_a_smaller_plan_is_retrained_by_a_later_run(tmp_path):
+    from tunekit.tuning.records import write_record
+
+    first = _oracle(tmp_path)
+    while (trial := first.create_trial("tuner0")).status != "STOPPED":
+        write_record(tmp_path / "study" / f"trial_{trial.trial_id}", _record(trial))
+        _finish(first, trial)
+    damaged = tmp_path / "study" / "trial_0002" / "tunekit.json"
+    damaged.write_text(damaged.read_text()[:50])
+
+    smaller = PlanOracle(PLAN[:2], OBJECTIVE)  # a run that studies less: 0002 is not in it
+    smaller._set_project_dir(str(tmp_path), "study")
+    smaller.reload()
+    assert smaller.create_trial("tuner0").status == "STOPPED"
+    assert list(damaged.parent.glob("tunekit.json.unreadable-*"))  # kept aside
+
+    full = _oracle(tmp_path)  # the whole plan again: the lost result is trained again
+    full.reload()
+    assert full.create_trial("tuner0").trial_id == "0002"

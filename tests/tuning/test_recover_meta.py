@@ -18,7 +18,7 @@ LOST = {"corrupt": b'{"family": "ml', "empty": b"", "binary": b"\xff\xfe\x00", "
 
 
 def _study(tmp_path):
-    two = (execution(),)
+    two = (execution(), execution(seed=1))  # META trains 2 executions of at most 3 epochs
     records = [trial("00", executions=two), trial("01", "dropout", 0.2, two)]
     return write_study(tmp_path / "s", records)
 
@@ -43,6 +43,21 @@ def test_records_of_another_study_name_the_first_difference(tmp_path):
     assert recovery_problems(study, only) == ["trial 01 belongs to space dropout, not studied now"]
     search = {**META, "tuner": "random"}
     assert "belongs to a one-factor study" in recovery_problems(study, search)[0]
+
+
+def test_records_trained_with_other_executions_or_epochs_are_not_recovered(tmp_path):
+    study = _study(tmp_path)
+    (study / STUDY_FILE).unlink()
+    more = {**META, "train": {**META["train"], "executions": 3}}
+    assert recovery_problems(study, more)[0] == "trial 00 ran 2 execution(s), not 3"
+    fewer = {**META, "train": {**META["train"], "epochs": 1}}
+    assert recovery_problems(study, fewer)[0] == "trial 00 trained 2 epochs, more than 1"
+
+
+def test_metadata_that_parses_but_is_not_tunekit_s_counts_as_lost(tmp_path):
+    study = _study(tmp_path)
+    (study / STUDY_FILE).write_text(json.dumps({**META, "train": None}))
+    assert stored_meta(study) is None
 
 
 def test_a_study_without_file_and_records_is_no_study(tmp_path):

@@ -147,3 +147,21 @@ def test_cnn_stride_study_records_invalid_variants_and_goes_on(tiny_data_dir, tm
     for label in ("stride=4", "stride=8"):
         assert records[label].status is TrialStatus.INVALID
         assert "below 1x1" in records[label].reason
+
+
+def test_an_unnamed_study_resumes_where_it_moved_even_past_free_folders(tmp_path):
+    from tunekit.tuning.study import PreparedStudy, _choose_dir
+
+    from ..report._builders import META, trial, write_study
+
+    other = {**META, "train": {**META["train"], "epochs": 99}}
+    write_study(tmp_path / "mlp-x", [trial("00")], other)
+    (tmp_path / "mlp-x-2").mkdir()  # emptied by hand: free
+    (tmp_path / "mlp-x-3").write_text("not a folder")
+    write_study(tmp_path / "mlp-x-4", [trial("00")], META)  # this study, moved earlier
+    prepared = PreparedStudy(_spec(tmp_path), tmp_path / "mlp-x", (), named=False)
+    chosen, because = _choose_dir(prepared, META, overwrite=False)
+    assert chosen == tmp_path / "mlp-x-4"
+    assert because and "epochs" in because[0]
+    new = {**META, "train": {**META["train"], "epochs": 7}}
+    assert _choose_dir(prepared, new, overwrite=False)[0] == tmp_path / "mlp-x-2"

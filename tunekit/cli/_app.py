@@ -119,7 +119,7 @@ def options(
 
 
 #: Options whose name is not the library's field name with dashes.
-_OPTIONS = {"validation_size": "--val-size", "clock_count": "--clocks"}
+_OPTIONS = {"validation_size": "--val-size", "clock_count": "--clocks", "file": "--data"}
 
 
 def _option(exc: InvalidValueError) -> str:

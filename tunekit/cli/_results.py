@@ -54,11 +54,11 @@ def leaderboard(
     study_dir: Annotated[
         Path, typer.Argument(help="A study directory, or a folder of study directories.")
     ] = Path("runs"),
-    top: Annotated[int | None, typer.Option(help="Show the best N trials only.")] = None,
+    top: Annotated[int | None, typer.Option(min=1, help="Show the best N trials only.")] = None,
     watch: Annotated[
         bool, typer.Option("--watch", help="Refresh every few seconds (Ctrl-C to stop).")
     ] = False,
-    every: Annotated[float, typer.Option(help="Seconds between refreshes.")] = 5.0,
+    every: Annotated[float, typer.Option(min=0.5, help="Seconds between refreshes.")] = 5.0,
 ) -> None:
     """Rank a study's trials by its objective: running, diverged and failed ones too."""
     from tunekit.tuning.reading import find_studies, read_study

@@ -51,6 +51,14 @@ def study(
         Path | None,
         typer.Option(help="Folder with the dataset's IDX files, searched before any other."),
     ] = None,
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data",
+            help="Your own arrays instead of --dataset: FILE.npz, FILE.py:NAME or "
+            "package.module:NAME (x_train, y_train; optional x_val, y_val, x_test, y_test).",
+        ),
+    ] = None,
     subset: Annotated[
         int | None, typer.Option(help="Train on the first N training images only (fast runs).")
     ] = None,
@@ -158,6 +166,8 @@ def study(
     grid, random, bayesian, hyperband) vary the listed spaces jointly, the rest at the
     reference. Records land in DIR/NAME/trial_*/.
     """
+    if data is not None and (dataset is not None or data_dir is not None):
+        raise TunekitError("--data replaces --dataset and --data-dir; give one or the other.")
     spec = StudySpec(
         family=family.value,
         spaces=tuple(space.split(",")),
@@ -171,6 +181,7 @@ def study(
             image_size=image_size,
             clock_style=clock_style.value,
             data_seed=data_seed,
+            file=data,
         ),  # fmt: skip
         train=TrainSettings(epochs, patience, executions, seed, keep_checkpoints),
         reference_overrides=parse_sets(sets or [])

@@ -43,8 +43,13 @@ def load_data(spec: DataSpec) -> Dataset | ClockDataset:
 
     Clocks are generated (``clock_count``, ``image_size``, ``clock_style``,
     ``data_seed``) unless ``data_dir`` holds the course's ``images.npy`` and
-    ``labels.npy``; either way the split is shuffled with ``data_seed``.
+    ``labels.npy``; either way the split is shuffled with ``data_seed``. The user's
+    own arrays (``file``) replace ``dataset`` (``tunekit.data.user_data``).
     """
+    if spec.file is not None:
+        from tunekit.data.user_data import load_user_data
+
+        return load_user_data(spec)
     if spec.dataset != CLOCK:
         return load_dataset(
             spec.dataset,

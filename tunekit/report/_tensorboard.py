@@ -80,7 +80,7 @@ class TensorBoardInfo:
 def _started(record: TrialRecord) -> float:
     try:
         return datetime.fromisoformat(record.started).timestamp()
-    except ValueError:
+    except (TypeError, ValueError):  # no start time: records from before it was kept
         return 0.0
 
 

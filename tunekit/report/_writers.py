@@ -219,6 +219,13 @@ def _search_blocks(study: StudyRecords, files: _Files) -> list[Block]:
     ]
 
 
+#: Said on the page of a study whose own data (``--data``) had no x_test and y_test.
+NO_TEST_NOTE = (
+    "This study's data has no test split (no x_test and y_test), so its trials have no "
+    "test metrics: the test columns show —."
+)
+
+
 def study_section(
     study: StudyRecords, out_dir: Path, sub: Path, written: list[Path], problems: list[str]
 ) -> Section:
@@ -241,11 +248,14 @@ def study_section(
         files.downloads.append((f"every execution ({fmt.upper()})", sub / path.name))
     left_out = "the figures and tables" if search or clock else None
     note = running_note(running_count(study), *([left_out] if left_out else []))
+    notes = (note,) if note else ()
+    if study.meta.get("data", {}).get("test_size") == 0:
+        notes += (NO_TEST_NOTE,)
     return Section(
         anchor=anchor(study.path.name),
         title=study_title(study) + (f" ({study.meta.get('tuner')} search)" if search else ""),
         facts=tuple(summary_items(study)),
-        notes=(note,) if note else (),
+        notes=notes,
         blocks=tuple(blocks),
         downloads=tuple(_png_links(files)),
     )

@@ -9,6 +9,16 @@ import time
 from pathlib import Path
 
 
+def _umask() -> int:
+    """The process's umask, read once at import (setting it is not thread-safe)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path``: a temporary file, fsync, then rename over ``path``.
 
@@ -19,6 +29,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file private (0600); the file it becomes gets the mode a
+        # plain ``open`` would give it, so a shared study stays readable by others.
+        with contextlib.suppress(AttributeError, OSError):
+            os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()
@@ -66,14 +80,20 @@ def _fsync_dir(folder: Path) -> None:
 ORPHAN_AGE_SECONDS = 60.0
 
 
+#: Names of files still being written: ``write_bytes_atomic``'s, and the checkpoints'
+#: ``.partial-<pid>-checkpoint.weights.h5`` (``tuning.checkpoints.save_checkpoint``).
+TEMPORARY_PATTERNS = (".*.tmp", ".partial-*")
+
+
 def remove_orphaned_temporaries(folder: Path, now: float | None = None) -> list[Path]:
-    """Delete the ``.*.tmp`` files killed writers left under ``folder``; return them.
+    """Delete the temporary files killed writers left under ``folder``; return them.
 
     Call it while holding the study's lock: no other writer of the study is running.
     """
     now = time.time() if now is None else now
     removed = []
-    for path in Path(folder).rglob(".*.tmp"):
+    found = (path for pattern in TEMPORARY_PATTERNS for path in Path(folder).rglob(pattern))
+    for path in found:
         with contextlib.suppress(OSError):
             if path.is_file() and now - path.stat().st_mtime > ORPHAN_AGE_SECONDS:
                 path.unlink()

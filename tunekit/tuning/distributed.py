@@ -34,6 +34,7 @@ from tunekit.errors import StudyConfigError, TunekitError
 from tunekit.tuning.events import StudyObserver
 from tunekit.tuning.records import (
     RECORD_FILE,
+    UNREADABLE,
     TrialRecord,
     TrialStatus,
     record_from_dict,
@@ -248,7 +249,7 @@ class _Heartbeats:
         for tuner_id in sorted(tuner_ids):
             try:
                 beat = json.loads((self.folder / f"{tuner_id}.json").read_text()).get("beat")
-            except (OSError, ValueError):
+            except (OSError, ValueError, AttributeError):  # AttributeError: not an object
                 beat = None
             last = self.seen.get(tuner_id)
             if last is None or last[0] != beat:
@@ -270,7 +271,7 @@ class _RecordWatcher:
     def _records(self) -> list[TrialRecord]:
         records = []
         for path in sorted(self.study_dir.glob(f"trial_*/{RECORD_FILE}")):
-            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            with contextlib.suppress(OSError, *UNREADABLE):  # the study's reader names it
                 records.append(record_from_dict(json.loads(path.read_text())))
         return records
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -58,6 +59,17 @@ def _holder(text: str) -> tuple[int, str] | None:
     if isinstance(pid, bool) or not isinstance(pid, int) or not isinstance(host, str):
         return None
     return pid, host
+
+
+#: An empty lock file this old was left by a killed process of an older tunekit.
+EMPTY_LOCK_SECONDS = 10.0
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return False
 
 
 @contextmanager
@@ -123,6 +135,11 @@ def _acquire(study_dir: Path, path: Path, me: dict[str, object], mine: str) -> N
             if text is None:
                 continue  # released meanwhile: try again
             holder = _holder(text)
+            if holder is None and not text.strip() and _older_than(path, EMPTY_LOCK_SECONDS):
+                # tunekit before 0.2 created the file, then wrote it: a kill in between
+                # left it empty. This lock is never empty, so such a file is stale.
+                path.unlink(missing_ok=True)
+                continue
             if holder is None:
                 raise StudyLockedError(
                     f"The lock file {path} is garbled (not a tunekit lock). If no tunekit "

@@ -22,7 +22,14 @@ from tunekit.errors import StudyConfigError
 from tunekit.hypermodels import Family, HPValue, Space
 from tunekit.tuning.plan import space_values
 from tunekit.tuning.reading import STUDY_FILE
-from tunekit.tuning.records import RECORD_FILE, SEARCH_SPACE, UNREADABLE, TrialRecord, read_record
+from tunekit.tuning.records import (
+    RECORD_FILE,
+    SEARCH_SPACE,
+    UNREADABLE,
+    TrialRecord,
+    TrialStatus,
+    read_record,
+)
 from tunekit.tuning.search import objective_of
 
 #: Metadata that must match for a rerun to continue a study (``keep_checkpoints`` and a
@@ -137,7 +144,8 @@ def spec_from_meta(meta: Mapping[str, Any], data_dir: Path | None = None) -> Stu
         return StudySpec(
             family=meta["family"],
             spaces=tuple(meta["spaces"]),
-            data=DataSpec(**{**requested, "data_dir": here}),
+            # The user's own file is stored absolute; data_dir is for the IDX data sets.
+            data=DataSpec(**{**requested, "data_dir": None if requested.get("file") else here}),
             train=TrainSettings(
                 **{key: int(train[key]) for key in _TRAIN_KEYS},
                 keep_checkpoints=KeepCheckpoints(train.get("keep_checkpoints", "best")),
@@ -158,7 +166,12 @@ def stored_meta(study_dir: Path) -> dict[str, Any] | None:
         loaded = json.loads((Path(study_dir) / STUDY_FILE).read_bytes().decode("utf-8"))
     except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-    return loaded if isinstance(loaded, dict) and "family" in loaded else None
+    if not isinstance(loaded, dict) or "family" not in loaded:
+        return None
+    sections = ("reference", "spaces", "data", "train", "search")
+    if any(not isinstance(loaded.get(key, {}), dict) for key in sections):
+        return None  # parses, but not as tunekit wrote it
+    return loaded
 
 
 def has_trials(study_dir: Path) -> bool:
@@ -201,9 +214,17 @@ def _disagreements(records: Sequence[TrialRecord], meta: Mapping[str, Any]) -> l
     spaces = meta.get("spaces", {})
     studied = {space["hp"] for space in spaces.values()}
     search = meta.get("tuner") != TunerKind.ONE_FACTOR.value
+    train = meta.get("train", {})
     found = []
     for record in records:
         trial = f"trial {record.trial_id}"
+        ran = [ex.epochs_run for ex in record.executions]
+        if record.status is TrialStatus.COMPLETED and len(ran) != train.get("executions"):
+            found.append(f"{trial} ran {len(ran)} execution(s), not {train.get('executions')}")
+            continue
+        if not search and max(ran, default=0) > train.get("epochs", 0):
+            found.append(f"{trial} trained {max(ran)} epochs, more than {train.get('epochs')}")
+            continue
         free = studied if search else _varied(spaces, record.space)
         outside = sorted(
             hp

@@ -180,12 +180,15 @@ class ResumableOracle(keras_tuner.Oracle):
         for trial_id in lost:  # its record is unreadable: train it again under its own id
             self.trials[trial_id].status = _RUNNING
             self.end_order = [t for t in self.end_order if t != trial_id]
+            # Said on disk too: a run whose plan leaves it out must not leave its
+            # trial.json "COMPLETED" with no record, which no later run would retrain.
+            self._save_trial(self.trials[trial_id])
         started = set(self.start_order)
         queue = []
         for trial_id, trial in sorted(self.trials.items()):
             if trial.status != _RUNNING:
                 continue
-            if trial_id not in started and not self._has_record(trial_id):
+            if trial_id not in started and trial_id not in lost and not self._has_record(trial_id):
                 self._forget(trial_id)
             elif not self._settle(trial) and self.should_rerun(trial):
                 queue.append(trial_id)

@@ -7,7 +7,7 @@ import io
 import itertools
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from tunekit.hypermodels import get_family
 from tunekit.tuning.atomic import remove_orphaned_temporaries
 from tunekit.tuning.checkpoints import prune_checkpoints
 from tunekit.tuning.events import NullObserver, StudyObserver, StudyStart
-from tunekit.tuning.lock import study_lock
+from tunekit.tuning.lock import LOCK_FILE, study_lock
 from tunekit.tuning.meta import (
     build_meta,
     differences,
@@ -62,8 +62,8 @@ class PreparedStudy:
 
 
 def study_name(spec: StudySpec) -> str:
-    """The default directory name of a study: ``<family>-<dataset>``."""
-    return f"{spec.family}-{spec.data.dataset}"
+    """The default directory name of a study: ``<family>-<dataset>`` (or the data file's name)."""
+    return f"{spec.family}-{spec.data.name}"
 
 
 def prepare_study(spec: StudySpec, directory: Path, name: str | None = None) -> PreparedStudy:
@@ -137,6 +137,11 @@ def run_study(
     existing = (study_dir / STUDY_FILE).exists() or has_trials(study_dir)
     _writable_dir(study_dir)  # a read-only study is refused before anything is written
     with study_lock(study_dir):
+        if not overwrite and _mismatch(study_dir, meta):
+            raise StudyConfigError(  # it was chosen before the lock; another run won it
+                f"Another study started in {study_dir} at the same moment; "
+                "run the command again to choose a directory."
+            )
         remove_orphaned_temporaries(study_dir)
         if existing and overwrite:
             _clear(study_dir)
@@ -209,14 +214,25 @@ def _choose_dir(
             "Give this study another --name (or --dir); --overwrite would discard the "
             "trials there."
         )
+    free: Path | None = None
     for number in itertools.count(2):
         candidate = study_dir.with_name(f"{study_dir.name}-{number}")
+        if not candidate.exists():
+            return free or candidate, found  # the numbers in use end here
+        if not candidate.is_dir():
+            continue
         try:
             if not _mismatch(candidate, meta):
-                return candidate, found
-        except TunekitError:
+                if _holds_study(candidate):
+                    return candidate, found  # this same study, made by an earlier run
+                free = free or candidate  # an empty folder: free, unless this study is further on
+        except (TunekitError, OSError):
             continue  # unreadable: not this study, and not to be touched
     raise AssertionError("unreachable")
+
+
+def _holds_study(folder: Path) -> bool:
+    return (folder / STUDY_FILE).exists() or has_trials(folder)
 
 
 def _mismatch(study_dir: Path, meta: dict[str, Any]) -> tuple[str, ...]:
@@ -232,15 +248,20 @@ def _mismatch(study_dir: Path, meta: dict[str, Any]) -> tuple[str, ...]:
         lost = "corrupt" if (study_dir / STUDY_FILE).exists() else "missing"
         found = recovery_problems(study_dir, meta)
         return (f"its {STUDY_FILE} is {lost} and {found[0]}",) if found else ()
-    if study_dir.is_dir() and any(study_dir.iterdir()):
+    if study_dir.is_dir() and any(_content(study_dir)):
         return ("a folder that is not a tunekit study",)
     return ()
+
+
+def _content(folder: Path) -> Iterator[Path]:
+    """What a folder holds besides a lock and hidden files (temporaries, the lock's guard)."""
+    return (p for p in folder.iterdir() if p.name != LOCK_FILE and not p.name.startswith("."))
 
 
 def _clear(study_dir: Path) -> None:
     """Remove a study's contents but not its lock, which this process holds."""
     for child in study_dir.iterdir():
-        if child.name == "tunekit.lock":
+        if child.name == LOCK_FILE:
             continue
         if child.is_dir():
             shutil.rmtree(child)
