@@ -17,10 +17,11 @@ WANTED=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ -x .venv/bin/tunekit ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$WANTED" ]; then
   echo "[setup] tunekit is installed and pyproject.toml is unchanged"
 else
-  .venv/bin/python -m pip install --quiet --upgrade pip
+  # -qq: errors still show; warnings about a machine's own index settings do not.
+  .venv/bin/python -m pip install -qq --upgrade pip
   echo "[setup] installing tunekit and its dependencies (TensorFlow is ~600 MB the first time)"
   # setuptools warns about every editable install in general terms; nothing to act on.
-  PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet -e ".[dev]"
+  PYTHONWARNINGS=ignore .venv/bin/python -m pip install -qq -e ".[dev]"
   echo "$WANTED" > "$STAMP"
 fi
 

@@ -227,7 +227,8 @@ def run_study(
     (``tunekit.tuning.events.StudyObserver``) to follow progress.
 
     Args:
-        family: ``mlp``, ``cnn`` or ``clock``.
+        family: ``mlp``, ``cnn`` or ``clock``, or your own keras-tuner model as
+            ``FILE.py:NAME`` or ``package.module:NAME`` (as ``tunekit study`` takes it).
         space: Space(s) to vary: a name, ``"a,b"``, a list, or ``"all"``.
         data: Your own arrays instead of ``dataset`` (``--data``): ``FILE.npz``,
             ``FILE.py:NAME`` or ``package.module:NAME``.
@@ -239,7 +240,7 @@ def run_study(
         TunekitError: A bad value (named as the argument), missing data, or a
             directory holding a study made with other settings.
     """
-    from tunekit.hypermodels import get_family
+    from tunekit.hypermodels import family_name, get_family
     from tunekit.tuning.search import check_cost
     from tunekit.tuning.study import prepare_study
     from tunekit.tuning.study import run_study as run_prepared
@@ -252,6 +253,7 @@ def run_study(
         raise TunekitError(f"{exc}.") from None
     if data is not None and (dataset is not None or data_dir is not None):
         raise TunekitError("data replaces dataset and data_dir; give one or the other.")
+    family = family_name(family)
     spec = StudySpec(
         family=family,
         spaces=spaces,

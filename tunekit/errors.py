@@ -15,6 +15,10 @@ class DataFormatError(TunekitError):
     """A data file exists but cannot be read as what it claims to be."""
 
 
+class ModelFileError(TunekitError):
+    """A user's own model file cannot be imported, or gives no compiled model or no values."""
+
+
 class UnknownNameError(TunekitError):
     """An unknown family, space, dataset, tuner or value was asked for."""
 

@@ -23,6 +23,7 @@ import tomllib
 from tunekit.config import StudySpec, check_study_name, check_whole
 from tunekit.errors import InvalidValueError, TunekitError
 from tunekit.hypermodels import get_family
+from tunekit.hypermodels.user import absolute_model_spec, is_model_spec
 
 KINDS = ("study", "permutation")
 _RUN_KEYS = {"kind": str, "dir": str, "name": str, "permute": int}
@@ -171,6 +172,12 @@ def load_study_file(path: Path) -> StudyFile:
     if kind == "permutation":
         top.setdefault("family", "cnn")  # [reference] values apply to the CNN
         top.setdefault("spaces", [])
+    if isinstance(top.get("family"), str) and is_model_spec(top["family"]):
+        # Your own model, FILE.py:NAME: relative to the study file, as [data] file is.
+        try:
+            top["family"] = absolute_model_spec(top["family"], base=path.parent)
+        except TunekitError as exc:
+            raise _in_file(path, exc) from None
     if isinstance(tables.get("data"), dict) and "file" in tables["data"]:
         tables["data"] = _with_data_file(path, tables["data"], kind)
     spec = _build(path, StudySpec, {**top, "reference_overrides": []}, "")

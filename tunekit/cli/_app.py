@@ -32,14 +32,6 @@ def say(text: str) -> None:
     out.print(text, markup=False, soft_wrap=True)
 
 
-class FamilyName(str, Enum):
-    """Model families the CLI knows."""
-
-    mlp = "mlp"
-    cnn = "cnn"
-    clock = "clock"
-
-
 class DatasetName(str, Enum):
     """Datasets the CLI knows."""
 

@@ -10,7 +10,6 @@ import typer
 from tunekit import console as show
 from tunekit.cli._app import (
     ExportFormatName,
-    FamilyName,
     app,
     err,
     friendly,
@@ -18,7 +17,7 @@ from tunekit.cli._app import (
     say,
     show_leaderboard,
 )
-from tunekit.hypermodels import FAMILIES, get_family
+from tunekit.hypermodels import FAMILIES, family_name, get_family
 
 
 @app.command()
@@ -129,10 +128,16 @@ def export(
 @app.command()
 @friendly
 def spaces(
-    family: Annotated[FamilyName | None, typer.Argument(help="Show one family only.")] = None,
+    family: Annotated[
+        str | None,
+        typer.Argument(
+            help="Show one family only, or your own model: FILE.py:NAME or package.module:NAME.",
+            metavar="[FAMILY]",
+        ),
+    ] = None,
 ) -> None:
     """List every family's named spaces, their values and the reference value."""
-    names = [family.value] if family else list(FAMILIES)
+    names = [family_name(family)] if family else list(FAMILIES)
     for name in names:
         out.print(show.spaces_table(get_family(name)))
 

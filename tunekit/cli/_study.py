@@ -11,7 +11,6 @@ from tunekit import console as show
 from tunekit.cli._app import (
     ClockStyleName,
     DatasetName,
-    FamilyName,
     app,
     friendly,
     out,
@@ -28,13 +27,20 @@ from tunekit.config import (
     TunerKind,
 )
 from tunekit.errors import TunekitError
-from tunekit.hypermodels import get_family
+from tunekit.hypermodels import family_name, get_family
 
 
 @app.command()
 @friendly
 def study(
-    family: Annotated[FamilyName, typer.Argument(help="Model family to study.")],
+    family: Annotated[
+        str,
+        typer.Argument(
+            help="Model family to study (mlp, cnn, clock), or your own keras-tuner model: "
+            "FILE.py:NAME or package.module:NAME (a build(hp) function or a HyperModel).",
+            metavar="FAMILY",
+        ),
+    ],
     space: Annotated[
         str,
         typer.Option(
@@ -168,11 +174,12 @@ def study(
     """
     if data is not None and (dataset is not None or data_dir is not None):
         raise TunekitError("--data replaces --dataset and --data-dir; give one or the other.")
+    family = family_name(family)
     spec = StudySpec(
-        family=family.value,
+        family=family,
         spaces=tuple(space.split(",")),
         data=DataSpec(
-            dataset.value if dataset else get_family(family.value).dataset,
+            dataset.value if dataset else get_family(family).dataset,
             data_dir,
             subset,
             permute,

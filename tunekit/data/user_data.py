@@ -10,10 +10,7 @@ without test arrays the study has no test metrics.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
 import json
-import sys
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +20,7 @@ import numpy as np
 
 from tunekit.data._datasets import Dataset, Split, permute_pixels, pixel_permutation
 from tunekit.errors import DataFormatError, DataNotFoundError, InvalidValueError
+from tunekit.pyfile import import_file, import_module, one_line
 
 if TYPE_CHECKING:
     from tunekit.config import DataSpec
@@ -148,13 +146,10 @@ def _read(file: str) -> tuple[dict[str, Any], str]:
         return _read_npz(Path(path)), path  # type: ignore[arg-type]
     if path is not None:
         source = path
-        module = _import_path(Path(path))
+        module = import_file(Path(path), DataFormatError)
     else:
         source = file.partition(":")[0]
-        try:
-            module = importlib.import_module(source)
-        except Exception as exc:  # the user's code: any error means "cannot import"
-            raise DataFormatError(f"{source}: cannot be imported ({_one_line(exc)}).") from None
+        module = import_module(source, DataFormatError)
     found = getattr(module, name, None)
     if found is None:
         raise DataFormatError(
@@ -164,7 +159,7 @@ def _read(file: str) -> tuple[dict[str, Any], str]:
         try:
             found = found()
         except Exception as exc:  # the user's code
-            raise DataFormatError(f"{source}: {name}() failed ({_one_line(exc)}).") from None
+            raise DataFormatError(f"{source}: {name}() failed ({one_line(exc)}).") from None
     if not isinstance(found, Mapping):
         raise DataFormatError(
             f"{source}: {name} gave an object of type {type(found).__name__}, not a dict of arrays "
@@ -173,38 +168,12 @@ def _read(file: str) -> tuple[dict[str, Any], str]:
     return dict(found), f"{source}:{name}"
 
 
-def _import_path(path: Path) -> Any:
-    """Import a Python file by path; it stays out of ``sys.modules`` afterwards."""
-    module_name = f"_tunekit_data_{hashlib.sha256(str(path).encode()).hexdigest()[:12]}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise DataFormatError(f"{path}: cannot be imported as a Python file.")
-    module = importlib.util.module_from_spec(spec)
-    # Registered while it runs (dataclasses and pickling look it up), and its folder on
-    # the path so that it can import its neighbours.
-    sys.modules[module_name] = module
-    sys.path.insert(0, str(path.parent))
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # the user's code: a syntax error, a missing module, ...
-        raise DataFormatError(f"{path}: cannot be imported ({_one_line(exc)}).") from None
-    finally:
-        sys.modules.pop(module_name, None)
-        if str(path.parent) in sys.path:
-            sys.path.remove(str(path.parent))
-    return module
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(f"{type(exc).__name__}: {exc}".split())
-
-
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
     try:
         with np.load(path, allow_pickle=False) as archive:
             return {key: archive[key] for key in archive.files}
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise DataFormatError(f"{path}: not a readable .npz file ({_one_line(exc)}).") from None
+        raise DataFormatError(f"{path}: not a readable .npz file ({one_line(exc)}).") from None
 
 
 def _checked(found: dict[str, Any], source: str) -> dict[str, np.ndarray]:
@@ -255,7 +224,7 @@ def _array(value: Any, key: str, source: str) -> np.ndarray:
     try:
         array = np.asarray(value)
     except Exception as exc:  # anything the user returned
-        raise DataFormatError(f"{source}: {key} is not an array ({_one_line(exc)}).") from None
+        raise DataFormatError(f"{source}: {key} is not an array ({one_line(exc)}).") from None
     if array.dtype == object:
         raise DataFormatError(f"{source}: {key} is not an array of numbers.")
     return array

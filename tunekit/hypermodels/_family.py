@@ -66,6 +66,8 @@ class Family:
             synthetic images each epoch), or None to use the split.
         checks: What values each hyper-parameter accepts; one per reference key.
         metrics: The ``val_`` metrics its models log, which a study may optimise.
+        fit: ``fit(values, model, x, y, **kwargs)`` trains a model its own way (a
+            user's ``HyperModel.fit``), or None for tunekit's ``model.fit``.
     """
 
     name: str
@@ -84,6 +86,7 @@ class Family:
     dataset: str = "fashion_mnist"  # what ``tunekit study`` trains on unless told otherwise
     checks: Mapping[str, Check] = field(default_factory=dict)
     metrics: tuple[str, ...] = ("val_loss", "val_accuracy")
+    fit: Callable[..., Any] | None = None
 
     @property
     def direction(self) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from tunekit.config import StudySpec, TunerKind, check_study_name
 from tunekit.errors import StudyConfigError, TunekitError
-from tunekit.hypermodels import get_family
+from tunekit.hypermodels import family_dir_name, get_family
 from tunekit.tuning.atomic import remove_orphaned_temporaries
 from tunekit.tuning.checkpoints import prune_checkpoints
 from tunekit.tuning.events import NullObserver, StudyObserver, StudyStart
@@ -62,8 +62,11 @@ class PreparedStudy:
 
 
 def study_name(spec: StudySpec) -> str:
-    """The default directory name of a study: ``<family>-<dataset>`` (or the data file's name)."""
-    return f"{spec.family}-{spec.data.name}"
+    """The default directory name of a study: ``<family>-<dataset>`` (or the data file's name).
+
+    A user's own model ``.../my_model.py:build`` is ``my_model-build`` here.
+    """
+    return f"{family_dir_name(spec.family)}-{spec.data.name}"
 
 
 def prepare_study(spec: StudySpec, directory: Path, name: str | None = None) -> PreparedStudy:

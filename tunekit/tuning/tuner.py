@@ -70,7 +70,10 @@ class FamilyHyperModel(TunekitHyperModel):
         """Fit with the trial's batch size, so batch size is tuned like any other value.
 
         A ``PyDataset`` (``y`` None) makes its own batches; it says how many make an epoch.
+        A family with its own ``fit`` (a user's HyperModel) trains as it chooses.
         """
+        if self.family.fit is not None:
+            return self.family.fit(self.values(hp), model, *args, **kwargs)
         if isinstance(args[0], keras.utils.PyDataset):
             source = args[0]  # already shuffled: each set is drawn in random order
             steps = source.steps_per_epoch
