@@ -15,6 +15,16 @@ TINY_TEST = 64
 TINY_VAL = 64
 
 
+def tiny_images(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` learnable 28x28 uint8 images: each class lights its own 4-pixel band."""
+    labels = np.arange(n) % 10
+    rng.shuffle(labels)
+    images = rng.integers(0, 60, size=(n, 28, 28))
+    for i, label in enumerate(labels):
+        images[i, 2 + 2 * label : 6 + 2 * label, 4:24] += 180
+    return images.clip(0, 255).astype(np.uint8), labels.astype(np.uint8)
+
+
 def write_tiny_mnist(folder: Path, seed: int = 0, train: int = TINY_TRAIN) -> Path:
     """Write the four IDX files of a tiny, learnable 10-class dataset to ``folder``.
 
@@ -25,17 +35,8 @@ def write_tiny_mnist(folder: Path, seed: int = 0, train: int = TINY_TRAIN) -> Pa
 
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
-
-    def make(n: int) -> tuple[np.ndarray, np.ndarray]:
-        labels = np.arange(n) % 10
-        rng.shuffle(labels)
-        images = rng.integers(0, 60, size=(n, 28, 28))
-        for i, label in enumerate(labels):
-            images[i, 2 + 2 * label : 6 + 2 * label, 4:24] += 180
-        return images.clip(0, 255).astype(np.uint8), labels.astype(np.uint8)
-
     for prefix, n in (("train", train), ("t10k", TINY_TEST)):
-        images, labels = make(n)
+        images, labels = tiny_images(rng, n)
         write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", images)
         write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", labels)
     return folder

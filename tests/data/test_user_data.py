@@ -14,6 +14,8 @@ from tunekit.errors import DataFormatError, DataNotFoundError, InvalidValueError
 from tunekit.studyfile import StudyFileError, load_study_file
 from tunekit.tuning.meta import spec_from_meta
 
+from ..conftest import tiny_images
+
 
 def tiny_arrays(
     seed: int = 0, train: int = 300, test: int = 64, val: int = 0
@@ -22,12 +24,8 @@ def tiny_arrays(
     rng = np.random.default_rng(seed)
 
     def make(n: int) -> tuple[np.ndarray, np.ndarray]:
-        labels = np.arange(n) % 10
-        rng.shuffle(labels)
-        images = rng.integers(0, 60, size=(n, 28, 28))
-        for i, label in enumerate(labels):
-            images[i, 2 + 2 * label : 6 + 2 * label, 4:24] += 180
-        return images.clip(0, 255).astype(np.uint8), labels.astype(np.int64)
+        images, labels = tiny_images(rng, n)
+        return images, labels.astype(np.int64)
 
     arrays = dict(zip(("x_train", "y_train"), make(train), strict=True))
     for split, n in (("val", val), ("test", test)):

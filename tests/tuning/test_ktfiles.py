@@ -12,28 +12,11 @@ import os
 import keras_tuner
 import pytest
 
-from tunekit.hypermodels import get_family
 from tunekit.tuning import ktfiles
 from tunekit.tuning.atomic import write_text_atomic
 from tunekit.tuning.oracle import PlanOracle
-from tunekit.tuning.plan import one_factor_plan
 
-MLP = get_family("mlp")
-PLAN = one_factor_plan(MLP.resolve_spaces("dropout"), MLP.reference)
-OBJECTIVE = keras_tuner.Objective("val_accuracy", "max")
-
-
-def _oracle(tmp_path):
-    oracle = PlanOracle(PLAN, OBJECTIVE)
-    oracle.verbose = 0
-    oracle._set_project_dir(str(tmp_path), "study")
-    return oracle
-
-
-def _finish(oracle, trial):
-    oracle.update_trial(trial.trial_id, {"val_accuracy": 0.5})
-    trial.status = "COMPLETED"
-    oracle.end_trial(trial)
+from .test_oracle import OBJECTIVE, PLAN, _finish, _oracle
 
 
 def test_private_names_used_by_ktfiles_still_exist():
