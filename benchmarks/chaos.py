@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from tunekit.data import write_idx
-from tunekit.tuning.reading import read_study
+from tunekit.records.study import read_study
 
 MOMENTS = ("training", "record", "end", "report", "workers")
 TRIALS = 4  # reference + 3 widths

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tunekit.tuning.records import TrialRecord
+    from tunekit.records.trial import TrialRecord
 
 #: The studies, in the order they run; the first one sets the target.
 METHODS = ("one-factor", "bayesian", "hyperband")
@@ -136,7 +136,7 @@ def tuner_options(method: str, args: argparse.Namespace) -> list[str]:
 
 def run_study(method: str, args: argparse.Namespace, study_dir: Path) -> StudyRun:
     """Run one ``tunekit study`` into ``study_dir`` and read its records."""
-    from tunekit.tuning.reading import read_study
+    from tunekit.records.study import read_study
 
     command = [
         sys.executable, "-m", "tunekit", "study", "mlp", "--space", args.spaces,

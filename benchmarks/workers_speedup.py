@@ -22,7 +22,7 @@ from pathlib import Path
 
 def run(workers: int, args: argparse.Namespace, study_dir: Path) -> tuple[float, float, int]:
     """Wall seconds of the command, summed trial seconds, and the trials it recorded."""
-    from tunekit.tuning.reading import read_study
+    from tunekit.records.study import read_study
 
     command = [
         sys.executable, "-m", "tunekit", "study", "mlp", "--space", args.spaces,

@@ -45,6 +45,8 @@ def test_run_study_returns_the_study_and_resumes_it(study, tiny_data_dir):
     assert isinstance(study, tunekit.Study)
     assert [t.label for t in study.trials] == [
         "reference",
+        "reference (repeat 1)",  # a one-factor study trains its reference 3 times by default
+        "reference (repeat 2)",
         "dropout=0.2",
         "dropout=0.5",
         "dropout=0.9",
@@ -93,9 +95,9 @@ def test_dataframe_has_the_columns_of_tunekit_export(study):
     frame = study.dataframe()
     rows = export_rows(study.records)
     assert list(frame.columns) == list(rows[0])
-    assert len(frame) == len(rows) == 4
+    assert len(frame) == len(rows) == 6
     assert frame["trial_id"].tolist() == [t.trial_id for t in study.trials]
-    assert frame["hp.dropout"].tolist() == [0.0, 0.2, 0.5, 0.9]
+    assert frame["hp.dropout"].tolist() == [0.0, 0.0, 0.0, 0.2, 0.5, 0.9]  # 3 reference repeats
 
 
 def test_history_is_one_row_per_epoch(study):

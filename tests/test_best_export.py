@@ -16,10 +16,11 @@ from tunekit.cli import app
 from tunekit.config import DataSpec, StudySpec, TrainSettings
 from tunekit.errors import TunekitError
 from tunekit.hypermodels import DataShape, get_family
+from tunekit.records.layout import CHECKPOINT_FILE, LEGACY_CHECKPOINT_FILE
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialRecord, TrialStatus
 from tunekit.tuning.best import BestTrial, best_model, find_best_trial
-from tunekit.tuning.checkpoints import CHECKPOINT_FILE, LEGACY_CHECKPOINT_FILE, trial_checkpoint
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialRecord, TrialStatus
+from tunekit.tuning.checkpoints import trial_checkpoint
 from tunekit.tuning.study import prepare_study, run_study
 
 from .conftest import TINY_VAL

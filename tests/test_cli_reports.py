@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from tunekit.cli import app
 from tunekit.console import leaderboard_table
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
 from tunekit.report import leaderboard_info
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
 
 from .report._builders import execution, trial, write_study
 

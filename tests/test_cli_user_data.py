@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tunekit.cli import app
+from tunekit.records.study import read_study
 from tunekit.report import make_report
 from tunekit.report._writers import NO_TEST_NOTE
-from tunekit.tuning.reading import read_study
 
 from .data.test_user_data import tiny_arrays, write_npz
 
@@ -21,7 +21,7 @@ runner = CliRunner()
 def _study(data: str, runs: Path, *extra: str) -> list[str]:
     return [
         "study", "mlp", "--space", "dropout", "--data", data, "--val-size", "64",
-        "--epochs", "1", "--dir", str(runs), *extra,
+        "--epochs", "1", "--reference-repeats", "1", "--dir", str(runs), *extra,
     ]  # fmt: skip
 
 
@@ -39,7 +39,7 @@ def test_npz_study_runs_with_test_metrics_and_a_changed_file_is_not_mixed(tmp_pa
     study = read_study(runs / "mlp-tiny")
     assert len(study.records) == 4  # the reference and three dropouts
     assert all("accuracy" in r.executions[0].test_metrics for r in study.records)
-    assert study.meta["data_spec"]["file"] == str(data)
+    assert study.meta.data_spec.file == str(data)
     # Other arrays in the same file: refused in a named directory, moved in the default one.
     write_npz(data, seed=1)
     named = runner.invoke(app, _study(str(data), runs, "--name", "mlp-tiny"))

@@ -5,17 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tunekit.hypermodels.clock import (
-    REPRESENTATIONS,
-    decode,
-    encode,
-    minutes,
-    time_error,
-    time_metrics,
-)
+from tunekit.clocktime import labels_to_minutes, time_error, time_metrics
+from tunekit.hypermodels.clock import REPRESENTATIONS, decode, encode
 
 LABELS = np.array([[h, m] for h in range(12) for m in range(0, 60, 7)])
-TRUE = minutes(LABELS)
+TRUE = labels_to_minutes(LABELS)
 
 
 def _perfect_output(representation: str, targets):
@@ -61,17 +55,17 @@ def test_time_metrics():
 
 def test_tiny_clock_study_records_time_errors_for_every_test_image(tmp_path):
     from tunekit.config import DataSpec, StudySpec, TrainSettings
-    from tunekit.tuning.records import TrialStatus
+    from tunekit.records.trial import TrialStatus
     from tunekit.tuning.study import prepare_study, run_study
 
     spec = StudySpec(
         family="clock",
         spaces=("representation",),
         data=DataSpec("clock", clock_count=360, image_size=32),
-        train=TrainSettings(epochs=1),
+        train=TrainSettings(epochs=1, reference_repeats=1),
     )
     study = run_study(prepare_study(spec, tmp_path))
-    assert study.meta["objective"] == "val_time_error" and study.meta["direction"] == "min"
+    assert study.meta.objective == "val_time_error" and study.meta.direction == "min"
     assert len(study.records) == len(REPRESENTATIONS)
     for record in study.records:
         assert record.status is TrialStatus.COMPLETED, record.reason
@@ -83,7 +77,7 @@ def test_tiny_clock_study_records_time_errors_for_every_test_image(tmp_path):
 
 def test_tiny_study_trains_on_fresh_and_curriculum_clocks(tmp_path):
     from tunekit.config import DataSpec, StudySpec, TrainSettings
-    from tunekit.tuning.records import TrialStatus
+    from tunekit.records.trial import TrialStatus
     from tunekit.tuning.study import prepare_study, run_study
 
     spec = StudySpec(
@@ -91,7 +85,7 @@ def test_tiny_study_trains_on_fresh_and_curriculum_clocks(tmp_path):
         spaces=("training_clocks",),
         reference_overrides=(("representation", "hour_sincos"),),  # dict targets, batched
         data=DataSpec("clock", clock_count=360, image_size=32),
-        train=TrainSettings(epochs=2),
+        train=TrainSettings(epochs=2, reference_repeats=1),
     )
     study = run_study(prepare_study(spec, tmp_path))
     kinds = {r.hyperparameters["training_clocks"]: r for r in study.records}
@@ -107,7 +101,7 @@ def test_fresh_clocks_need_generated_clocks(tmp_path):
     from tunekit.config import DataSpec, StudySpec, TrainSettings
     from tunekit.data.clock_files import save_clock_files
     from tunekit.data.clocks import generate_clocks
-    from tunekit.tuning.records import TrialStatus
+    from tunekit.records.trial import TrialStatus
     from tunekit.tuning.study import prepare_study, run_study
 
     course = save_clock_files(tmp_path / "course", *generate_clocks(200, image_size=32))
@@ -115,7 +109,7 @@ def test_fresh_clocks_need_generated_clocks(tmp_path):
         family="clock",
         spaces=("training_clocks",),
         data=DataSpec("clock", data_dir=course),
-        train=TrainSettings(epochs=1),
+        train=TrainSettings(epochs=1, reference_repeats=1),
     )
     records = {
         r.hyperparameters["training_clocks"]: r

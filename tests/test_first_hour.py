@@ -62,7 +62,8 @@ def test_version():
 def _study(tiny_data_dir: Path, folder: Path, *extra: str) -> list[str]:
     return [
         "study", "mlp", "--space", "dropout", "--data-dir", str(tiny_data_dir),
-        "--val-size", str(TINY_VAL), "--epochs", "1", "--dir", str(folder), *extra,
+        "--val-size", str(TINY_VAL), "--epochs", "1", "--reference-repeats", "1",
+        "--dir", str(folder), *extra,
     ]  # fmt: skip
 
 

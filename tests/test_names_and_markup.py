@@ -14,10 +14,10 @@ from tunekit import console as show
 from tunekit.cli import app
 from tunekit.config import DataSpec, StudySpec
 from tunekit.errors import InvalidValueError
+from tunekit.records.study import read_study
 from tunekit.report import leaderboard_info, make_report
 from tunekit.report._markdown import escape_markdown
 from tunekit.tuning.events import StudyStart
-from tunekit.tuning.reading import read_study
 from tunekit.tuning.study import prepare_study
 
 from .report._builders import execution, trial, write_study

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from tunekit.cli import app
 from tunekit.config import TunerKind
+from tunekit.records.study import read_study
 from tunekit.studyfile import StudyFileError, load_study_file
-from tunekit.tuning.reading import read_study
 
 from .conftest import write_tiny_mnist
 

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tunekit.cli import app
-from tunekit.tuning.reading import read_study
+from tunekit.records.study import read_study
 
 from .data.test_user_data import write_npz
 
@@ -60,7 +60,7 @@ class Mine(keras_tuner.HyperModel):
 def _study(model: str, runs: Path, data: Path, *extra: str) -> list[str]:
     return [
         "study", model, "--data", str(data), "--val-size", "32", "--epochs", "1",
-        "--dir", str(runs), *extra,
+        "--reference-repeats", "1", "--dir", str(runs), *extra,
     ]  # fmt: skip
 
 
@@ -84,10 +84,10 @@ def test_build_function_study_records_resumes_and_reports(tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     study = read_study(runs / "mine-build-tiny")
     meta = study.meta
-    assert meta["family"] == f"{tmp_path / 'mine.py'}:build"
-    assert meta["objective"] == "val_accuracy" and meta["direction"] == "max"
-    assert meta["reference"] == {"units": 4, "dropout": False, "rate": 0.002}
-    assert meta["spaces"]["rate"]["values"] == [0.001, 0.002, 0.003]
+    assert meta.family == f"{tmp_path / 'mine.py'}:build"
+    assert meta.objective == "val_accuracy" and meta.direction == "max"
+    assert meta.reference == {"units": 4, "dropout": False, "rate": 0.002}
+    assert meta.spaces["rate"].values == (0.001, 0.002, 0.003)
     # The reference, units=8, rate=0.001 and rate=0.003.
     assert sorted((r.space, str(r.value)) for r in study.records) == [
         ("rate", "0.001"), ("rate", "0.003"), ("reference", "None"), ("units", "8"),
@@ -109,7 +109,7 @@ def test_hypermodel_with_its_own_fit_is_used_and_optimises_val_loss(tmp_path):
     result = runner.invoke(app, _study(f"{model}:Mine", runs, data, "--space", "units"))
     assert result.exit_code == 0, result.output
     study = read_study(runs / "hyper-Mine-tiny")
-    assert study.meta["objective"] == "val_loss" and study.meta["direction"] == "min"
+    assert study.meta.objective == "val_loss" and study.meta.direction == "min"
     assert sorted(r.hyperparameters["units"] for r in study.records) == [4, 8]
     assert all(r.status.value == "completed" for r in study.records)
     # Discovery builds once but never fits; each trial fits once, with its own units.
@@ -190,10 +190,15 @@ def test_api_and_study_file_take_the_model_file_relative_to_where_it_is_named(
     write_npz(tmp_path / "tiny.npz", train=96, test=32)
     monkeypatch.chdir(tmp_path)
     study = tunekit.run_study(
-        "mine.py:build", "units", data="tiny.npz", validation_size=32, epochs=1
+        "mine.py:build",
+        "units",
+        data="tiny.npz",
+        validation_size=32,
+        epochs=1,
+        reference_repeats=1,
     )
     assert len(study.trials) == 2
-    assert read_study(tmp_path / "runs" / "mine-build-tiny").meta["family"] == (
+    assert read_study(tmp_path / "runs" / "mine-build-tiny").meta.family == (
         f"{tmp_path / 'mine.py'}:build"
     )
     (tmp_path / "studies").mkdir()

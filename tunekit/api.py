@@ -24,11 +24,12 @@ from tunekit.config import (
     TunerKind,
 )
 from tunekit.errors import TunekitError
+from tunekit.records.meta import StudyMeta
+from tunekit.records.study import StudyRecords, read_study
+from tunekit.records.trial import TrialRecord
 from tunekit.report import LeaderboardInfo, export_rows, leaderboard_info
 from tunekit.tuning.best import BestTrial, best_model, find_best_trial
 from tunekit.tuning.checkpoints import best_record
-from tunekit.tuning.reading import StudyRecords, read_study
-from tunekit.tuning.records import TrialRecord
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,8 +55,8 @@ class Study:
         return self.records.path
 
     @property
-    def meta(self) -> dict[str, Any]:
-        """The study's metadata (``tunekit_study.json``)."""
+    def meta(self) -> StudyMeta:
+        """The study's metadata (``tunekit_study.json``): family, spaces, data, training."""
         return self.records.meta
 
     @property
@@ -66,12 +67,12 @@ class Study:
     @property
     def objective(self) -> str:
         """The metric the study ranks trials on, e.g. ``val_accuracy``."""
-        return str(self.meta.get("objective", "val_accuracy"))
+        return self.meta.objective
 
     @property
     def direction(self) -> str:
         """``max`` or ``min``: which way the objective is better."""
-        return str(self.meta.get("direction", "max"))
+        return self.meta.direction
 
     @property
     def trials(self) -> tuple[TrialRecord, ...]:
@@ -162,7 +163,7 @@ class Study:
 
     def __repr__(self) -> str:
         return (
-            f"Study({str(self.path)!r}, family={self.meta.get('family')!r}, "
+            f"Study({str(self.path)!r}, family={self.meta.family!r}, "
             f"trials={len(self.trials)}, objective={self.objective!r})"
         )
 
@@ -203,6 +204,7 @@ def run_study(
     patience: int = 5,
     executions: int = 1,
     seed: int = 42,
+    reference_repeats: int | None = None,
     reference: Mapping[str, Any] | None = None,
     keep_checkpoints: KeepCheckpoints | str = KeepCheckpoints.BEST,
     tuner: TunerKind | str = TunerKind.ONE_FACTOR,
@@ -232,6 +234,8 @@ def run_study(
         space: Space(s) to vary: a name, ``"a,b"``, a list, or ``"all"``.
         data: Your own arrays instead of ``dataset`` (``--data``): ``FILE.npz``,
             ``FILE.py:NAME`` or ``package.module:NAME``.
+        reference_repeats: Trainings of a one-factor study's reference
+            (``--reference-repeats``); ``None``: 3, or 1 for a search.
 
     Returns:
         The study, read when it ended.
@@ -269,7 +273,7 @@ def run_study(
             data_seed=data_seed,
             file=str(data) if data is not None else None,
         ),
-        train=TrainSettings(epochs, patience, executions, seed, keep),
+        train=TrainSettings(epochs, patience, executions, seed, keep, reference_repeats),
         reference_overrides=tuple((reference or {}).items()),
         tuner=kind,
         search=SearchSettings(max_trials, objective, max_epochs, factor),

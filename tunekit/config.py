@@ -6,7 +6,7 @@ before any heavy import happens.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -138,6 +138,11 @@ class TrainSettings:
             variant sees the same seeds and differences are not seed noise.
         keep_checkpoints: Which weights are kept on disk; a Hyperband search keeps
             every trial's until it ends, as later rounds continue from them.
+        reference_repeats: Trainings of a one-factor study's reference, each a trial
+            of its own: repeat ``r`` trains execution ``i`` with seed
+            ``seed + r * executions + i``, so repeat 0 is the reference every variant
+            shares seeds with, and the others measure the seed noise. ``None`` until
+            ``StudySpec`` chooses the tuner's default (``default_reference_repeats``).
     """
 
     epochs: int = 100
@@ -145,12 +150,16 @@ class TrainSettings:
     executions: int = 1
     seed: int = 42
     keep_checkpoints: KeepCheckpoints = KeepCheckpoints.BEST
+    reference_repeats: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("epochs", "patience", "executions"):
             check_whole("train", name, getattr(self, name), 1)
-        # Execution i trains with seed + i, so the last one must be a valid seed too.
-        check_whole("train", "seed", self.seed, 0, SEED_LIMIT - (self.executions - 1))
+        if self.reference_repeats is not None:
+            check_whole("train", "reference_repeats", self.reference_repeats, 1)
+        # The last repeat's last execution trains with the highest seed; it must be valid too.
+        runs = (self.reference_repeats or 1) * self.executions
+        check_whole("train", "seed", self.seed, 0, SEED_LIMIT - (runs - 1))
         if not isinstance(self.keep_checkpoints, KeepCheckpoints):
             allowed = ", ".join(k.value for k in KeepCheckpoints)
             raise InvalidValueError(
@@ -227,6 +236,17 @@ class StudySpec:
     search: SearchSettings = field(default_factory=SearchSettings)
 
     def __post_init__(self) -> None:
+        repeats = self.train.reference_repeats
+        if repeats is None:
+            repeats = default_reference_repeats(self.tuner, self.spaces)
+            object.__setattr__(self, "train", replace(self.train, reference_repeats=repeats))
+        elif repeats > 1 and self.tuner.is_search:
+            raise InvalidValueError(
+                "train",
+                "reference_repeats",
+                f"applies to one-factor studies only; a {self.tuner.value} search has no "
+                f"reference trial to repeat (executions repeats every trial), got {repeats}",
+            )
         if self.data.file is not None and self.family == "clock":
             raise InvalidValueError(
                 "data",
@@ -234,6 +254,17 @@ class StudySpec:
                 "holds class labels for the mlp and cnn families; the clock family reads "
                 "clock images with data_dir",
             )
+
+
+def default_reference_repeats(tuner: TunerKind, spaces: tuple[str, ...]) -> int:
+    """How often a study trains its reference unless told: 3 in a one-factor study.
+
+    There every difference is measured against one reference trial, and one seed can
+    move it by several points; two more trainings of the reference show that noise.
+    A search has no reference trial, and a study of no space (a permutation run)
+    compares nothing with it.
+    """
+    return 3 if tuner is TunerKind.ONE_FACTOR and spaces else 1
 
 
 def check_study_name(name: str) -> str:

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tunekit.hypermodels import Family
+from tunekit.records.trial import TrialRecord, TrialStatus
 from tunekit.report import (
     TIME_HEADER,
     LeaderboardInfo,
@@ -33,7 +34,6 @@ from tunekit.report import (
 )
 from tunekit.tuning.events import StudyStart
 from tunekit.tuning.plan import space_values
-from tunekit.tuning.records import TrialRecord, TrialStatus
 from tunekit.tuning.search import SearchCost, describe_cost, describe_epochs
 
 STATUS_STYLE = {

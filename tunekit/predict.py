@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from tunekit.clocktime import DIAL, format_dial_minutes
 from tunekit.errors import TunekitError
 from tunekit.modelfile import ModelInfo, load_model_file, read_model_info
-from tunekit.tuning.atomic import write_text_atomic
+from tunekit.records.atomic import write_text_atomic
 
 _BATCH = 256  # prediction batch size: changes no result, bounds memory
 
@@ -88,10 +89,10 @@ def prepare_inputs(x: np.ndarray, info: ModelInfo | None) -> np.ndarray:
 
 def _clock_rows(minutes: np.ndarray) -> tuple[tuple[Any, ...], ...]:
     rows = []
-    for index, value in enumerate(np.mod(minutes, 720.0)):
-        whole = int(round(float(value))) % 720
-        hour, minute = divmod(whole, 60)
-        rows.append((index, f"{hour or 12}:{minute:02d}", hour, minute, round(float(value), 2)))
+    for index, value in enumerate(np.mod(minutes, float(DIAL))):
+        hour, minute = divmod(int(round(float(value))) % DIAL, 60)
+        time = format_dial_minutes(value)
+        rows.append((index, time, hour, minute, round(float(value), 2)))
     return tuple(rows)
 
 

@@ -184,7 +184,11 @@ def load_study_file(path: Path) -> StudyFile:
     for name, table in tables.items():
         if not isinstance(table, dict):
             _bad(path, name, table, "a table")
-        spec = dataclasses.replace(spec, **{name: _build(path, hints[name], table, f"{name}.")})
+        section = _build(path, hints[name], table, f"{name}.")
+        try:  # the spec checks its sections together ([train] reference_repeats vs tuner)
+            spec = dataclasses.replace(spec, **{name: section})
+        except TunekitError as exc:
+            raise _in_file(path, exc) from None
     spec = dataclasses.replace(spec, reference_overrides=tuple(reference.items()))
     _check_names(path, spec, kind)
     try:

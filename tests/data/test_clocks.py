@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tunekit.clocktime import labels_to_minutes
 from tunekit.data.clock_files import (
     load_clock_files,
     make_clock_data,
@@ -22,11 +23,8 @@ from tunekit.data.clocks import (
     ClockStyle,
     _homographies,
     clock_style,
-    common_sense_error,
-    format_time,
     generate_clocks,
     iter_clock_batches,
-    minutes_of_day,
 )
 from tunekit.errors import DataFormatError, DataNotFoundError, UnknownNameError
 
@@ -65,18 +63,18 @@ def test_batch_size_never_changes_the_result() -> None:
 
 def test_every_time_equally_often_and_shuffled() -> None:
     _, labels = generate_clocks(1440, image_size=16, seed=0)
-    counts = np.bincount(minutes_of_day(labels), minlength=720)
+    counts = np.bincount(labels_to_minutes(labels), minlength=720)
     assert (counts == 2).all()
-    assert not (np.diff(minutes_of_day(labels)) >= 0).all()
+    assert not (np.diff(labels_to_minutes(labels)) >= 0).all()
     _, labels = generate_clocks(1000, image_size=16, seed=0)
-    counts = np.bincount(minutes_of_day(labels), minlength=720)
+    counts = np.bincount(labels_to_minutes(labels), minlength=720)
     assert set(np.unique(counts)) == {1, 2} and counts.sum() == 1000
 
 
 def test_easy_clocks_of_one_time_are_identical_and_full_ones_are_not() -> None:
     def two_of_one_time(style: ClockStyle) -> tuple[np.ndarray, np.ndarray]:
         images, labels = generate_clocks(1440, image_size=24, seed=0, style=style)
-        first = np.flatnonzero(minutes_of_day(labels) == 123)
+        first = np.flatnonzero(labels_to_minutes(labels) == 123)
         assert len(first) == 2
         return images[first[0]].astype(int), images[first[1]].astype(int)
 
@@ -88,7 +86,7 @@ def test_easy_clocks_of_one_time_are_identical_and_full_ones_are_not() -> None:
 
 def test_easy_clocks_of_different_times_differ() -> None:
     images, labels = generate_clocks(720, image_size=SIZE, seed=0, style=EASY)
-    minutes = minutes_of_day(labels)
+    minutes = labels_to_minutes(labels)
     a, b = images[minutes == 0][0], images[minutes == 360][0]
     assert np.abs(a.astype(int) - b).sum() > 500
 
@@ -132,29 +130,6 @@ def test_bad_generator_arguments() -> None:
         generate_clocks(2, image_size=SIZE, batch_size=0)
     images, labels = generate_clocks(0, image_size=SIZE)
     assert images.shape == (0, SIZE, SIZE) and labels.shape == (0, 2)
-
-
-def test_common_sense_error_is_circular_symmetric_and_at_most_360() -> None:
-    eleven_55, zero_05 = minutes_of_day(np.array([[11, 55], [0, 5]]))
-    assert common_sense_error(eleven_55, zero_05) == 10
-    assert common_sense_error(zero_05, eleven_55) == 10
-    assert common_sense_error(0, 360) == 360
-    assert common_sense_error(100, 100) == 0
-    rng = np.random.default_rng(0)
-    a, b = rng.integers(0, 720, 500), rng.integers(0, 720, 500)
-    err = common_sense_error(a, b)
-    np.testing.assert_array_equal(err, common_sense_error(b, a))
-    assert err.max() <= 360 and err.min() >= 0
-    # Float predictions (from regression heads) work too.
-    assert common_sense_error(np.array([719.5]), np.array([0.5]))[0] == pytest.approx(1.0)
-
-
-def test_minutes_of_day_and_format_time() -> None:
-    np.testing.assert_array_equal(
-        minutes_of_day(np.array([[0, 0], [11, 59], [3, 7]])), [0, 719, 187]
-    )
-    assert format_time(11, 55) == "11:55"
-    assert format_time(0, 5) == "00:05"
 
 
 # --- course files ---------------------------------------------------------------------------
@@ -236,7 +211,7 @@ def test_split_shuffles_sorted_files_80_20_with_validation_from_train() -> None:
     images, labels = _sorted_set(100)
     data = split_clocks(images, labels, test_fraction=0.2, validation_fraction=0.1, seed=0)
     assert (len(data.train[1]), len(data.val[1]), len(data.test[1])) == (72, 8, 20)
-    train_minutes = minutes_of_day(data.train[1])
+    train_minutes = labels_to_minutes(data.train[1])
     assert not (np.diff(train_minutes) >= 0).all()
     # Every image lands in exactly one part, with its own label.
     tags = np.concatenate([part[0][:, 0, 0] for part in (data.train, data.val, data.test)])
@@ -273,8 +248,8 @@ def test_make_clock_data_generates_and_splits() -> None:
 
 def test_contact_sheet_titles() -> None:
     labels = np.array([[11, 55], [0, 5]])
-    assert contact_sheet_titles(labels) == ["11:55", "00:05"]
-    assert contact_sheet_titles(labels, np.array([5, 725])) == ["11:55 vs 00:05", "00:05 vs 00:05"]
+    assert contact_sheet_titles(labels) == ["11:55", "12:05"]
+    assert contact_sheet_titles(labels, np.array([5, 725])) == ["11:55 vs 12:05", "12:05 vs 12:05"]
 
 
 def test_contact_sheet_is_written(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from tunekit.config import DataSpec, StudySpec
 from tunekit.data.loading import load_data
 from tunekit.errors import DataFormatError, DataNotFoundError, InvalidValueError
+from tunekit.records.meta import StudyMeta
 from tunekit.studyfile import StudyFileError, load_study_file
 from tunekit.tuning.meta import spec_from_meta
 
@@ -202,5 +203,5 @@ def test_a_worker_rebuilds_the_file_spec_and_ignores_its_data_dir(tmp_path):
         "data_spec": {**spec.__dict__, "data_dir": None},
         "train": {"epochs": 1, "patience": 1, "executions": 1, "seed": 0},
     }
-    rebuilt = spec_from_meta(meta, data_dir=tmp_path / "elsewhere")
+    rebuilt = spec_from_meta(StudyMeta.from_dict(meta), data_dir=tmp_path / "elsewhere")
     assert rebuilt.data == spec

@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from tunekit.tuning.records import ExecutionRecord, TrialRecord, TrialStatus, write_record
+from tunekit.records.trial import ExecutionRecord, TrialRecord, TrialStatus, write_record
 
 REFERENCE = {"dropout": 0.0, "optimizer": "sgd"}
 
@@ -269,3 +269,22 @@ def write_permutation(
         record = trial("00", executions=executions).finished(family=family)
         write_study(folder / f"{family}-{kind}", [record], meta)
     return folder
+
+
+# --- recorded test predictions ---------------------------------------------------------------
+
+
+def predicting(labels: list[int], wrong: int, *, seed: int = 0, test_acc: float | None = None):
+    """An execution whose prediction is right on every test image but the first ``wrong``."""
+    from dataclasses import replace
+
+    predicted = tuple((y + 1) % 10 if i < wrong else y for i, y in enumerate(labels))
+    acc = 1 - wrong / len(labels) if test_acc is None else test_acc
+    return replace(execution(seed=seed, test_acc=acc), test_predicted=predicted)
+
+
+def write_labels(path: Path, labels: list[int]) -> None:
+    """Keep a study's test labels as ``tunekit study`` does."""
+    from tunekit.records.study import write_test_labels
+
+    write_test_labels(path, tuple(labels))

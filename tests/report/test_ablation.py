@@ -4,10 +4,10 @@ import math
 
 import pytest
 
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
 from tunekit.report import AblationRow, AblationTable, Change, Estimate, ablation_info
 from tunekit.report._stats import t_quantile_975, welch_interval
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
 
 from ._builders import execution, trial, write_study
 
@@ -67,6 +67,9 @@ def test_rows_against_the_reference(tmp_path):
                 1.5,
                 10.0,
                 1000,
+                # no per-image outcomes: the Welch interval and the seed floor decide
+                floor=pytest.approx(1.96 * SPREAD * math.sqrt(1 / 2 + 1 / 2), abs=1e-4),
+                verdict="better",
             ),
             # one execution: a change but no interval
             AblationRow(
@@ -82,6 +85,9 @@ def test_rows_against_the_reference(tmp_path):
                 1.0,
                 10.0,
                 100,
+                # no interval of any kind: no verdict
+                floor=pytest.approx(1.96 * SPREAD * math.sqrt(1 / 1 + 1 / 2), abs=1e-4),
+                verdict=None,
             ),
         ),
     )

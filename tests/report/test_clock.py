@@ -8,6 +8,9 @@ import pytest
 from tunekit.config import DataSpec
 from tunekit.data.loading import load_data
 from tunekit.errors import TunekitError
+from tunekit.records.meta import StudyMeta
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
 from tunekit.report import (
     ClockGalleryInfo,
     ClockRow,
@@ -24,9 +27,7 @@ from tunekit.report import (
     make_report,
     render_clock_tables,
 )
-from tunekit.report._clock import ERROR_EDGES, clock_label
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
+from tunekit.report._clock import ERROR_EDGES
 
 from ._builders import CLOCK_META, CLOCK_SPEC, clock_execution, clock_trial, write_study
 
@@ -35,6 +36,11 @@ TRUE = [0, 100, 200, 300, 400]
 BEST = [0.5, 160.0, 260.0, 300.0, 441.0]
 #        every one 90 minutes off
 WORSE = [90.0, 190.0, 290.0, 390.0, 490.0]
+
+
+def _clock_meta(**sections):
+    """A clock study's metadata with only ``sections`` given."""
+    return StudyMeta.from_dict({"family": "clock", **sections})
 
 
 def _bins(*pairs: tuple[int, int]) -> tuple[int, ...]:
@@ -120,16 +126,6 @@ def test_gallery_picks_the_best_trial_s_hour_off_readings(tmp_path):
     assert clock_gallery_info(_study(tmp_path), limit=1).images == info.images[:1]
 
 
-def test_clock_label_writes_hour_zero_as_twelve():
-    assert [clock_label(m) for m in (0, 5, 665, 719.6, 722.0)] == [
-        "12:00",
-        "12:05",
-        "11:05",
-        "12:00",
-        "12:02",
-    ]
-
-
 def test_clock_tables_lower_error_is_better(tmp_path):
     metrics = {
         "time_error": 4.0,
@@ -177,12 +173,22 @@ def test_clock_tables_lower_error_is_better(tmp_path):
                 2.0,
                 4.0,
                 500,
+                # the same per-image predictions as the reference: a paired change of 0
+                paired=tables[1].rows[1].paired,
+                floor=None,  # the reference was trained once
+                verdict="within noise",
             ),  # fmt: skip
         ),
+        note=tables[1].note,
     )
+    assert (backbone.rows[1].paired.lo, backbone.rows[1].paired.hi) == (0.0, 0.0)
+    assert "no seed-noise floor" in backbone.note
     assert backbone.rows[1].change is not None and backbone.rows[1].change.delta == -1.0
     md = render_clock_tables(tables, "md")
-    assert "| bn | 3.0 | 2.0 | 9.0 | 75.0 | 25.0 | -1.0 | 30.0 | 2 | 4.0 | 500 | completed |" in md
+    assert (
+        "| bn | 3.0 | 2.0 | 9.0 | 75.0 | 25.0 | -1.0 | [+0.0, +0.0] | within noise | 30.0 | 2 "
+        "| 4.0 | 500 | completed |"
+    ) in md
     assert "lower error is better" in md
     assert "test_time_error_p90" in render_clock_tables(tables, "csv").splitlines()[0]
 
@@ -244,16 +250,18 @@ def test_gallery_without_loadable_data_is_skipped_with_a_note(tmp_path, test_min
 
 def test_test_images_must_match_the_recorded_times(test_minutes):
     record = clock_trial("00", executions=(clock_execution(test_minutes, test_minutes),))
-    images = load_test_images({"data_spec": CLOCK_SPEC}, record, 0)
+    images = load_test_images(_clock_meta(data_spec=CLOCK_SPEC), record, 0)
     assert images.shape == (72, 32, 32) and images.dtype == np.uint8
     shifted = [(t + 1) % 720 for t in test_minutes]  # as if the data had changed since
     record = clock_trial("00", executions=(clock_execution(shifted, shifted),))
     with pytest.raises(TunekitError, match="do not match the true times"):
-        load_test_images({"data_spec": CLOCK_SPEC}, record, 0)
+        load_test_images(_clock_meta(data_spec=CLOCK_SPEC), record, 0)
     with pytest.raises(TunekitError, match="fingerprint"):
-        load_test_images({"data_spec": CLOCK_SPEC, "data": {"fingerprint": "0" * 16}}, record, 0)
+        load_test_images(
+            _clock_meta(data_spec=CLOCK_SPEC, data={"fingerprint": "0" * 16}), record, 0
+        )
     with pytest.raises(TunekitError, match="no data_spec"):
-        load_test_images({}, record, 0)
+        load_test_images(_clock_meta(), record, 0)
 
 
 def test_no_hour_off_reading_is_said_on_the_page(tmp_path):

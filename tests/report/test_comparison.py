@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import math
 
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
 from tunekit.report import ComparisonInfo, Curve, Panel, comparison_info
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
 
 from ._builders import execution, trial, write_study
 

@@ -7,9 +7,9 @@ import math
 import pytest
 
 from tunekit.errors import TunekitError
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
 from tunekit.report import export_rows, write_export
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
 
 from ._builders import execution, trial, write_study
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tunekit.records.trial import TrialStatus
 from tunekit.report import (
     Change,
     Estimate,
@@ -16,7 +17,6 @@ from tunekit.report import (
     permutation_info,
 )
 from tunekit.report._permutation import finding
-from tunekit.tuning.records import TrialStatus
 
 from ._builders import META, execution, trial, write_permutation, write_study
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tunekit.errors import TunekitError
+from tunekit.records.trial import TrialStatus
 from tunekit.report import make_report
-from tunekit.tuning.records import TrialStatus
 
 from ._builders import META, execution, trial, write_study
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
 from tunekit.report import HPScatter, SearchInfo, SearchTrial, make_report, search_info
 from tunekit.report._displays import search_display
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
 
 from ._builders import META, SEARCH_META, search_trial, write_study
 

@@ -50,13 +50,13 @@ def test_markdown():
         "**kernel_regularizer: penalty on every hidden kernel**",
         "",
         "| kernel_regularizer | val accuracy (%) | test accuracy (%) | Δ test (pp) "
-        "| 95% CI Δ test (pp) | Δ val (pp) | epochs | train time (s) | params | status |",
-        "|:---|---:|---:|---:|---:|---:|---:|---:|---:|:---|",
-        "| none (reference) | 87.50 ± 1.25 | 86.00 ± 1.00 | 0 (control) | — | 0 (control) "
-        "| 12 | 30.2 | 12,345 | completed |",
-        "| l1 | 80.00 ± 2.00 | 79.00 ± 2.00 | -7.00 | [-10.00, -4.00] | -7.50 "
+        "| 95% CI Δ test (pp) | verdict | Δ val (pp) | epochs | train time (s) | params | status |",
+        "|:---|---:|---:|---:|---:|:---|---:|---:|---:|---:|:---|",
+        "| none (reference) | 87.50 ± 1.25 | 86.00 ± 1.00 | 0 (control) | — | control "
+        "| 0 (control) | 12 | 30.2 | 12,345 | completed |",
+        "| l1 | 80.00 ± 2.00 | 79.00 ± 2.00 | -7.00 | [-10.00, -4.00] | — | -7.50 "
         "| 9.5 | 20.0 | 12,345 | completed |",
-        "| l2 | 87.00 ± 1.00 | 86.50 ± 2.00 | +0.50 | [-3.00, +4.00] within noise | -0.50 "
+        "| l2 | 87.00 ± 1.00 | 86.50 ± 2.00 | +0.50 | [-3.00, +4.00] | — | -0.50 "
         "| 4 | 8.0 | 12,345 | diverged |",
     ]
 
@@ -104,7 +104,7 @@ def test_no_interval_column_with_single_executions():
     )  # fmt: skip
     text = render_ablation([AblationTable("dropout", "dropout", "", 0.0, "accuracy", (row,))], "md")
     assert "CI" not in text
-    assert "| 0.2 | 50.00 | 50.00 | +25.00 | +25.00 | 3 | 1.0 | — | completed |" in text
+    assert "| 0.2 | 50.00 | 50.00 | +25.00 | — | +25.00 | 3 | 1.0 | — | completed |" in text
 
 
 def test_leaderboard_markdown_and_csv():

@@ -6,10 +6,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tunekit.cli import app
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
 from tunekit.report import tensorboard_info, write_tensorboard
 from tunekit.report._tensorboard import BEST, EPOCH, TEST, Scalar
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
 
 from ._builders import execution, trial, write_study
 

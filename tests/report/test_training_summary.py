@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from tunekit.records.study import read_study
 from tunekit.report._sections import summary_items
-from tunekit.tuning.reading import read_study
 
 from ._builders import META, execution, trial, write_study
 

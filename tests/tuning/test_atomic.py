@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
-from tunekit.tuning.atomic import write_text_atomic
+from tunekit.records.atomic import write_text_atomic
 
 
 def test_atomic_file_gets_the_umask_mode_not_mkstemps_private_one(tmp_path):

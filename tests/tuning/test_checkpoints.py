@@ -7,9 +7,10 @@ import json
 import pytest
 
 from tunekit.config import KeepCheckpoints
-from tunekit.tuning.checkpoints import CHECKPOINT_FILE, best_record, prune_checkpoints
-from tunekit.tuning.reading import STUDY_FILE, read_study
-from tunekit.tuning.records import TrialRecord, TrialStatus, write_record
+from tunekit.records.layout import CHECKPOINT_FILE, STUDY_FILE
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialRecord, TrialStatus, write_record
+from tunekit.tuning.checkpoints import best_record, prune_checkpoints
 
 #: trial id: (status, score)
 TRIALS = {

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from tunekit.cli import app
 from tunekit.errors import TunekitError
-from tunekit.tuning.distributed import CHIEF_PID_ENV, WORKERS_DIR, _Heartbeats, parse_address
-from tunekit.tuning.lock import LOCK_FILE
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
+from tunekit.records.layout import LOCK_FILE, WORKERS_DIR
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
+from tunekit.tuning.distributed import CHIEF_PID_ENV, _Heartbeats, parse_address
 
 from ..conftest import TINY_VAL
 
@@ -196,10 +196,12 @@ def test_a_process_stops_at_its_trial_limit_and_the_next_carries_on(tiny_data_di
 
 def test_a_worker_on_a_clock_study_ranks_lower_errors_as_better(tmp_path):
     from tunekit.config import DataSpec, StudySpec, TrainSettings
+    from tunekit.records.meta import StudyMeta
     from tunekit.tuning.study import prepare_study
     from tunekit.tuning.worker import worker_start
 
     spec = StudySpec("clock", ("representation",), DataSpec("clock"), TrainSettings(epochs=2))
     prepared = prepare_study(spec, tmp_path, "clock-clock")
-    start = worker_start(prepared, {"objective": "val_time_error", "direction": "min"})
+    meta = StudyMeta("clock", objective="val_time_error", direction="min")
+    start = worker_start(prepared, meta)
     assert (start.objective, start.direction) == ("val_time_error", "min")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
 
 from ..conftest import TINY_VAL
 from ._killing import kill_during_trial, rerun
@@ -20,7 +20,7 @@ def _command(data_dir: Path, runs: Path) -> list[str]:
     return [
         sys.executable, "-m", "tunekit", "study", "mlp", "--space", "width",
         "--dataset", "mnist", "--data-dir", str(data_dir), "--val-size", str(TINY_VAL),
-        "--epochs", "25", "--patience", "25", "--dir", str(runs),
+        "--epochs", "25", "--patience", "25", "--reference-repeats", "1", "--dir", str(runs),
     ]  # fmt: skip
 
 

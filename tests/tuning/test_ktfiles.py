@@ -12,8 +12,8 @@ import os
 import keras_tuner
 import pytest
 
+from tunekit.records.atomic import write_text_atomic
 from tunekit.tuning import ktfiles
-from tunekit.tuning.atomic import write_text_atomic
 from tunekit.tuning.oracle import PlanOracle
 
 from .test_oracle import OBJECTIVE, PLAN, _finish, _oracle
@@ -82,7 +82,7 @@ def test_unusable_state_files_read_as_none(tmp_path):
 def test_temporaries_of_killed_writers_are_removed_and_fresh_ones_kept(tmp_path):
     import os
 
-    from tunekit.tuning.atomic import ORPHAN_AGE_SECONDS, remove_orphaned_temporaries
+    from tunekit.records.atomic import ORPHAN_AGE_SECONDS, remove_orphaned_temporaries
 
     old = tmp_path / "trial_0001" / ".tunekit.json.abc.tmp"
     weights = tmp_path / "trial_0001" / ".partial-123-checkpoint.weights.h5"

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tunekit.errors import StudyLockedError
-from tunekit.tuning.lock import LOCK_FILE, study_lock
+from tunekit.records.layout import LOCK_FILE
+from tunekit.tuning.lock import study_lock
 
 from ._lock_contender import contend
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
@@ -11,7 +12,9 @@ import pytest
 from tunekit.config import DataSpec, StudySpec, TrainSettings
 from tunekit.errors import StudyLockedError
 from tunekit.hypermodels import get_family
-from tunekit.tuning.lock import LOCK_FILE, study_lock
+from tunekit.records.layout import LOCK_FILE
+from tunekit.records.meta import SpaceInfo
+from tunekit.tuning.lock import study_lock
 from tunekit.tuning.meta import build_meta, differences, merged
 
 MLP = get_family("mlp")
@@ -38,12 +41,13 @@ def test_other_subset_epochs_and_reference_are_named():
 def test_a_new_space_is_not_a_difference_and_is_merged():
     old, new = _meta("width"), _meta("depth")
     assert differences(old, new) == []
-    assert set(merged(old, new)["spaces"]) == {"widths", "depth"}
+    assert set(merged(old, new).spaces) == {"widths", "depth"}
 
 
 def test_changed_space_values_are_a_difference():
     old = _meta()
-    old["spaces"]["widths"]["values"] = ["100-30-10", "1-1-1"]
+    changed = SpaceInfo("widths", ("100-30-10", "1-1-1"))
+    old = dataclasses.replace(old, spaces={**old.spaces, "widths": changed})
     assert any("space widths" in line for line in differences(old, _meta()))
 
 

@@ -14,6 +14,7 @@ from tunekit.config import (
     TunerKind,
 )
 from tunekit.hypermodels import get_family
+from tunekit.records.meta import StudyMeta
 from tunekit.tuning.meta import build_meta, differences, spec_from_meta
 
 MLP = get_family("mlp")
@@ -32,7 +33,7 @@ def _spec(spaces=("dropout", "optimizer"), **search) -> StudySpec:
     )
 
 
-def _meta(spec: StudySpec) -> dict:
+def _meta(spec: StudySpec) -> StudyMeta:
     reference = MLP.reference_with(dict(spec.reference_overrides))
     return build_meta(spec, MLP, reference, MLP.resolve_spaces(spec.spaces), DATA)
 
@@ -40,8 +41,9 @@ def _meta(spec: StudySpec) -> dict:
 def test_worker_rebuilds_the_chiefs_spec_from_the_metadata():
     spec = _spec(objective="val_loss")
     meta = _meta(spec)
-    assert meta["search"]["factor"] == 3 and meta["objective"] == "val_loss"
-    assert meta["direction"] == "min"
+    assert meta.search.factor == 3 and meta.objective == "val_loss"
+    assert meta.direction == "min"
+    assert StudyMeta.from_dict(meta.to_dict()) == meta  # the file holds all of it
     rebuilt = spec_from_meta(meta)
     # The metadata holds the whole reference, so the worker overrides every value.
     assert MLP.reference_with(dict(rebuilt.reference_overrides)) == MLP.reference_with(

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from tunekit.cli import app
 from tunekit.config import DataSpec, StudySpec, TrainSettings
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialRecord, TrialStatus, read_record, write_record
 from tunekit.tuning.events import NullObserver
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialRecord, TrialStatus, read_record, write_record
 from tunekit.tuning.study import prepare_study, run_study
 
 from ..conftest import TINY_VAL
@@ -39,7 +39,7 @@ def _spec(data_dir):
         family="mlp",
         spaces=("width",),
         data=DataSpec("mnist", data_dir, validation_size=TINY_VAL),
-        train=TrainSettings(epochs=2),
+        train=TrainSettings(epochs=2, reference_repeats=1),
     )
 
 

@@ -79,7 +79,7 @@ def test_finished_study_stops_at_once_when_rerun(tmp_path):
 
 
 def _record(trial):
-    from tunekit.tuning.records import TrialRecord, TrialStatus
+    from tunekit.records.trial import TrialRecord, TrialStatus
 
     values = dict(trial.hyperparameters.values)
     record = TrialRecord(trial.trial_id, "mlp", "dropout", "dropout", None, values)
@@ -87,7 +87,7 @@ def _record(trial):
 
 
 def test_unreadable_record_left_out_of_a_smaller_plan_is_retrained_by_a_later_run(tmp_path):
-    from tunekit.tuning.records import write_record
+    from tunekit.records.trial import write_record
 
     first = _oracle(tmp_path)
     while (trial := first.create_trial("tuner0")).status != "STOPPED":

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tunekit.config import DataSpec, TrainSettings
+from tunekit.records.trial import ExecutionRecord, TrialRecord, TrialStatus, write_record
+from tunekit.records.trial import write_json_atomic as write_json
 from tunekit.tuning.permutation import choose_model, permutation_studies, run_permutation_study
-from tunekit.tuning.records import ExecutionRecord, TrialRecord, TrialStatus, write_record
-from tunekit.tuning.records import write_json_atomic as write_json
 
 from ..conftest import TINY_VAL
 
@@ -46,7 +46,7 @@ def test_four_runs_original_and_permuted(tiny_data_dir, tmp_path):
     studies = run_permutation_study(chosen, prepared)
     names = [s.path.name for s in studies]
     assert names == ["mlp-original", "mlp-permuted", "cnn-original", "cnn-permuted"]
-    assert [s.meta["data"]["permute"] for s in studies] == [None, 7, None, 7]
+    assert [s.meta.data.permute for s in studies] == [None, 7, None, 7]
     for study in studies:
         (record,) = study.records
         assert record.status is TrialStatus.COMPLETED

@@ -4,7 +4,8 @@ import pytest
 
 from tunekit.errors import InvalidValueError, UnknownNameError
 from tunekit.hypermodels import get_family
-from tunekit.tuning.plan import REFERENCE_SPACE, one_factor_plan
+from tunekit.records.layout import REFERENCE_SPACE
+from tunekit.tuning.plan import one_factor_plan
 
 MLP = get_family("mlp")
 

@@ -8,13 +8,20 @@ import pytest
 from typer.testing import CliRunner
 
 from tunekit.cli import app
-from tunekit.tuning.meta import has_trials, recovery_problems, stored_meta
-from tunekit.tuning.reading import STUDY_FILE, read_study
+from tunekit.records.layout import STUDY_FILE
+from tunekit.records.meta import StudyMeta, stored_meta
+from tunekit.records.study import read_study
+from tunekit.tuning.meta import has_trials, recovery_problems
 
 from ..conftest import TINY_VAL
 from ..report._builders import META, execution, trial, write_study
 
 LOST = {"corrupt": b'{"family": "ml', "empty": b"", "binary": b"\xff\xfe\x00", "a list": b"[]"}
+
+
+def _meta(**changes):
+    """The builders' metadata, typed, with top-level sections replaced."""
+    return StudyMeta.from_dict({**META, **changes})
 
 
 def _study(tmp_path):
@@ -28,29 +35,27 @@ def test_a_lost_file_is_recoverable_when_the_records_agree(tmp_path, contents):
     study = _study(tmp_path)
     (study / STUDY_FILE).write_bytes(contents)
     assert stored_meta(study) is None and has_trials(study)
-    assert recovery_problems(study, META) == []
+    assert recovery_problems(study, _meta()) == []
 
 
 def test_records_of_another_study_name_the_first_difference(tmp_path):
     study = _study(tmp_path)
     (study / STUDY_FILE).unlink()
-    assert recovery_problems(study, {**META, "family": "cnn"})[0] == (
-        "trial 00 is a mlp model, not cnn"
-    )
-    other = {**META, "reference": {**META["reference"], "dropout": 0.5}}
+    assert recovery_problems(study, _meta(family="cnn"))[0] == ("trial 00 is a mlp model, not cnn")
+    other = _meta(reference={**META["reference"], "dropout": 0.5})
     assert "trial 00 was trained with dropout=0.0" in recovery_problems(study, other)
-    only = {**META, "spaces": {"optimizer": META["spaces"]["optimizer"]}}
+    only = _meta(spaces={"optimizer": META["spaces"]["optimizer"]})
     assert recovery_problems(study, only) == ["trial 01 belongs to space dropout, not studied now"]
-    search = {**META, "tuner": "random"}
+    search = _meta(tuner="random")
     assert "belongs to a one-factor study" in recovery_problems(study, search)[0]
 
 
 def test_records_trained_with_other_executions_or_epochs_are_not_recovered(tmp_path):
     study = _study(tmp_path)
     (study / STUDY_FILE).unlink()
-    more = {**META, "train": {**META["train"], "executions": 3}}
+    more = _meta(train={**META["train"], "executions": 3})
     assert recovery_problems(study, more)[0] == "trial 00 ran 2 execution(s), not 3"
-    fewer = {**META, "train": {**META["train"], "epochs": 1}}
+    fewer = _meta(train={**META["train"], "epochs": 1})
     assert recovery_problems(study, fewer)[0] == "trial 00 trained 2 epochs, more than 1"
 
 

@@ -14,8 +14,8 @@ import pytest
 from tunekit.config import SearchSettings, StudySpec, TrainSettings, TunerKind
 from tunekit.errors import TunekitError
 from tunekit.hypermodels import get_family
+from tunekit.records.trial import TrialRecord, TrialStatus, write_record
 from tunekit.tuning.plan import GridPlan, find_variant, values_key
-from tunekit.tuning.records import TrialRecord, TrialStatus, write_record
 from tunekit.tuning.search import (
     LargeSearchError,
     check_cost,

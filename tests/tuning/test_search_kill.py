@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tunekit.tuning.checkpoints import CHECKPOINT_FILE, best_record
+from tunekit.records.layout import CHECKPOINT_FILE
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
+from tunekit.tuning.checkpoints import best_record
 from tunekit.tuning.plan import values_key
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
 
 from ..conftest import TINY_VAL
 from ._killing import kill_during_trial, rerun

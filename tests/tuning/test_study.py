@@ -12,9 +12,9 @@ import pytest
 from tunekit import hypermodels
 from tunekit.config import DataSpec, StudySpec, TrainSettings
 from tunekit.errors import StudyConfigError
-from tunekit.tuning.checkpoints import CHECKPOINT_FILE
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialStatus
+from tunekit.records.layout import CHECKPOINT_FILE
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialStatus
 from tunekit.tuning.study import prepare_study, run_study
 
 from ..conftest import TINY_VAL
@@ -25,7 +25,8 @@ def _spec(data_dir, spaces=("width",), epochs=2, executions=1, subset=None):
         family="mlp",
         spaces=spaces,
         data=DataSpec("mnist", data_dir, subset=subset, validation_size=TINY_VAL),
-        train=TrainSettings(epochs=epochs, executions=executions),
+        # One reference training keeps these fast; test_reference_repeats.py covers repeats.
+        train=TrainSettings(epochs=epochs, executions=executions, reference_repeats=1),
     )
 
 
@@ -50,6 +51,7 @@ def test_width_study_records_every_variant_completely(width_study):
         assert record.score == execution.val_metrics["accuracy"]
         assert record.trained_with.startswith("keras ")
         assert "tensorflow backend on " in record.trained_with
+        assert record.trained_with.endswith(", steps_per_execution=32")  # the speed lever
     params = {r.label: r.params for r in study.records}
     # 784*100+100 + 100*30+30 + 30*10+10 + 10*10+10
     assert params["reference"] == 81_950
@@ -150,6 +152,7 @@ def test_cnn_stride_study_records_invalid_variants_and_goes_on(tiny_data_dir, tm
 
 
 def test_an_unnamed_study_resumes_where_it_moved_even_past_free_folders(tmp_path):
+    from tunekit.records.meta import StudyMeta
     from tunekit.tuning.study import PreparedStudy, _choose_dir
 
     from ..report._builders import META, trial, write_study
@@ -160,8 +163,10 @@ def test_an_unnamed_study_resumes_where_it_moved_even_past_free_folders(tmp_path
     (tmp_path / "mlp-x-3").write_text("not a folder")
     write_study(tmp_path / "mlp-x-4", [trial("00")], META)  # this study, moved earlier
     prepared = PreparedStudy(_spec(tmp_path), tmp_path / "mlp-x", (), named=False)
-    chosen, because = _choose_dir(prepared, META, overwrite=False)
+    chosen, because = _choose_dir(prepared, StudyMeta.from_dict(META), overwrite=False)
     assert chosen == tmp_path / "mlp-x-4"
     assert because and "epochs" in because[0]
     new = {**META, "train": {**META["train"], "epochs": 7}}
-    assert _choose_dir(prepared, new, overwrite=False)[0] == tmp_path / "mlp-x-2"
+    assert _choose_dir(prepared, StudyMeta.from_dict(new), overwrite=False)[0] == (
+        tmp_path / "mlp-x-2"
+    )

@@ -60,7 +60,7 @@ def leaderboard(
     every: Annotated[float, typer.Option(min=0.5, help="Seconds between refreshes.")] = 5.0,
 ) -> None:
     """Rank a study's trials by its objective: running, diverged and failed ones too."""
-    from tunekit.tuning.reading import find_studies, read_study
+    from tunekit.records.study import find_studies, read_study
 
     def tables() -> list[Any]:
         from tunekit.report import leaderboard_info
@@ -101,8 +101,8 @@ def export(
     --format tensorboard writes TensorBoard logs from the records, without training:
     the HParams table and parallel coordinates, and every epoch's metrics.
     """
+    from tunekit.records.study import find_studies, read_study
     from tunekit.report import export_tensorboard, write_export
-    from tunekit.tuning.reading import find_studies, read_study
 
     found = find_studies(study_dir)
     single = found == [study_dir]
@@ -157,8 +157,8 @@ def best(
 ) -> None:
     """Show the best trial: its hyper-parameters, its metrics and where its weights are."""
     from tunekit.console_models import best_trial_table
+    from tunekit.records.study import read_study
     from tunekit.tuning.best import find_best_trial
-    from tunekit.tuning.reading import read_study
 
     study = read_study(study_dir)
     for problem in study.problems:

@@ -98,6 +98,15 @@ def study(
         int, typer.Option(help="Repeats of every variant, each with its own seed.")
     ] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the first execution.")] = 42,
+    reference_repeats: Annotated[
+        int | None,
+        typer.Option(
+            help="One-factor: train the reference N times, each with new seeds, to show the "
+            "seed noise every difference is measured against (default 3; searches: 1). "
+            "A rerun with more trains only the new repeats.",
+            metavar="N",
+        ),
+    ] = None,
     width_multiplier: Annotated[
         float | None,
         typer.Option(
@@ -190,7 +199,9 @@ def study(
             data_seed=data_seed,
             file=data,
         ),  # fmt: skip
-        train=TrainSettings(epochs, patience, executions, seed, keep_checkpoints),
+        train=TrainSettings(
+            epochs, patience, executions, seed, keep_checkpoints, reference_repeats
+        ),
         reference_overrides=parse_sets(sets or [])
         + ((("width_multiplier", str(width_multiplier)),) if width_multiplier is not None else ()),
         tuner=tuner,

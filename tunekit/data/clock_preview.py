@@ -10,33 +10,26 @@ from pathlib import Path
 
 import numpy as np
 
-from tunekit.data.clocks import common_sense_error, format_time, minutes_of_day
+from tunekit.clocktime import as_dial_minutes, format_dial_minutes, time_error
 
 # Title colours by error in minutes: right, close, wrong.
 _RIGHT, _CLOSE, _WRONG = "#1a7f37", "#9a6700", "#cf222e"
 _CLOSE_MINUTES = 15
 
 
-def _as_minutes(times: np.ndarray) -> np.ndarray:
-    """Accept (N, 2) [hour, minute] labels or (N,) dial minutes; return dial minutes."""
-    times = np.asarray(times)
-    if times.ndim == 2 and times.shape[1] == 2:
-        return minutes_of_day(times)
-    if times.ndim == 1:
-        return np.mod(np.round(times).astype(np.int64), 720)
-    raise ValueError(f"times must be (N, 2) [hour, minute] or (N,) minutes, got {times.shape}")
-
-
 def contact_sheet_titles(labels: np.ndarray, predictions: np.ndarray | None = None) -> list[str]:
-    """Cell titles: ``"hh:mm"``, or ``"hh:mm vs hh:mm"`` (true vs predicted) with predictions."""
-    true = _as_minutes(labels)
+    """Cell titles: ``"hh:mm"``, or ``"hh:mm vs hh:mm"`` (true vs predicted) with predictions.
+
+    Times read as on the clock face: minute 5 of the dial is ``12:05``.
+    """
+    true = as_dial_minutes(labels)
     if predictions is None:
-        return [format_time(*divmod(int(t), 60)) for t in true]
-    pred = _as_minutes(predictions)
+        return [format_dial_minutes(t) for t in true]
+    pred = as_dial_minutes(predictions)
     if len(pred) != len(true):
         raise ValueError(f"{len(pred)} predictions for {len(true)} images")
     return [
-        f"{format_time(*divmod(int(t), 60))} vs {format_time(*divmod(int(p), 60))}"
+        f"{format_dial_minutes(t)} vs {format_dial_minutes(p)}"
         for t, p in zip(true, pred, strict=True)
     ]
 
@@ -79,7 +72,7 @@ def draw_contact_sheet(
     if len(titles) != len(images):
         raise ValueError(f"{len(titles)} labels for {len(images)} images")
     errors = (
-        common_sense_error(_as_minutes(labels), _as_minutes(predictions))
+        time_error(as_dial_minutes(labels), as_dial_minutes(predictions))
         if predictions is not None
         else None
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from tunekit.clocktime import minutes_to_labels
 from tunekit.data._clock_art import (
     N_TIMES,
     N_WOOD,
@@ -74,31 +75,6 @@ def clock_style(name: str) -> ClockStyle:
     except KeyError:
         known = ", ".join(sorted(STYLE_PRESETS))
         raise UnknownNameError(f"unknown clock style {name!r}; choose one of: {known}") from None
-
-
-def minutes_of_day(labels: np.ndarray) -> np.ndarray:
-    """Turn ``(N, 2)`` [hour, minute] labels into minutes on the 12-hour dial (0-719)."""
-    labels = np.asarray(labels)
-    return (labels[..., 0].astype(np.int64) % 12) * 60 + labels[..., 1].astype(np.int64)
-
-
-def common_sense_error(true_minutes: np.ndarray, pred_minutes: np.ndarray) -> np.ndarray:
-    """Circular difference in minutes on a 720-minute dial; 11:55 against 0:05 is 10.
-
-    Args:
-        true_minutes: True times as minutes of the dial; any shape, int or float.
-        pred_minutes: Predicted times, broadcastable against ``true_minutes``.
-
-    Returns:
-        The error in minutes, between 0 and 360, with the broadcast shape.
-    """
-    diff = np.mod(np.asarray(pred_minutes) - np.asarray(true_minutes), N_TIMES)
-    return np.minimum(diff, N_TIMES - diff)
-
-
-def format_time(hour: int, minute: int) -> str:
-    """Format a dial time as ``"hh:mm"``, e.g. ``format_time(11, 55) == "11:55"``."""
-    return f"{int(hour):02d}:{int(minute):02d}"
 
 
 def balanced_times(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -359,7 +335,7 @@ def iter_clock_batches(
         stop = min(start + batch_size, n)
         images = np.empty((stop - start, image_size, image_size), dtype=np.uint8)
         _render(plan, seed, _by_time(plan, start, stop), images, start)
-        yield images, _labels(plan.times[start:stop])
+        yield images, minutes_to_labels(plan.times[start:stop])
 
 
 def generate_clocks(
@@ -394,12 +370,7 @@ def generate_clocks(
     order = _by_time(plan, 0, n)
     for start in range(0, n, batch_size):
         _render(plan, seed, order[start : start + batch_size], images, 0)
-    return images, _labels(plan.times)
-
-
-def _labels(times: np.ndarray) -> np.ndarray:
-    """Split dial minutes into ``(N, 2)`` [hour, minute] labels."""
-    return np.stack(np.divmod(times.astype(np.int64), 60), axis=1)
+    return images, minutes_to_labels(plan.times)
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from tunekit.clocktime import DIAL, labels_to_minutes, time_error, time_metrics
 from tunekit.errors import InvalidConfigError
 from tunekit.hypermodels._checks import Check, Choice, Real, Whole
 from tunekit.hypermodels._family import DataShape, Family, Space
-
-DIAL = 720  # minutes on a 12-hour dial
 
 REPRESENTATIONS = (
     "regression",  # (h + m/60) / 12 in [0, 1), circular loss: the seed's first model
@@ -64,18 +63,6 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def minutes(labels: np.ndarray) -> np.ndarray:
-    """[hour, minute] labels as minutes on the dial (0-719), as floats."""
-    labels = np.asarray(labels)
-    return (labels[:, 0] % 12) * 60.0 + labels[:, 1]
-
-
-def time_error(true: np.ndarray, pred: np.ndarray) -> np.ndarray:
-    """The common-sense error in minutes: circular on the 720-minute dial, 0 to 360."""
-    diff = np.mod(np.asarray(pred, dtype="float64") - true, DIAL)
-    return np.minimum(diff, DIAL - diff)
-
-
 def _angle(sin: np.ndarray, cos: np.ndarray) -> np.ndarray:
     """Angle of (sin, cos) as a fraction of a turn in [0, 1)."""
     return np.mod(np.arctan2(sin, cos) / (2 * math.pi), 1.0)
@@ -95,7 +82,7 @@ def encode(representation: str, labels: np.ndarray) -> Any:
     """Encode ``(N, 2)`` [hour, minute] labels as ``representation``'s targets."""
     labels = np.asarray(labels)
     hour, minute = labels[:, 0] % 12, labels[:, 1].astype("float32")
-    total = minutes(labels)
+    total = labels_to_minutes(labels)
     if representation == "regression":
         return (total / DIAL).astype("float32")[:, None]
     if representation == "class24":
@@ -142,19 +129,6 @@ def decode(representation: str, output: Any) -> np.ndarray:
         pair = np.asarray(output["minute"], dtype="float64")
         return np.argmax(output["hour"], axis=1) * 60.0 + _angle(pair[:, 0], pair[:, 1]) * 60
     raise ValueError(f"unknown representation {representation!r}")
-
-
-def time_metrics(true_minutes: np.ndarray, pred_minutes: np.ndarray) -> dict[str, float]:
-    """Mean, median and 90th-percentile error, hour accuracy and share within 1 minute."""
-    errors = time_error(true_minutes, pred_minutes)
-    same_hour = np.floor(np.mod(pred_minutes, DIAL) / 60) == np.floor(true_minutes / 60)
-    return {
-        "time_error": float(errors.mean()),
-        "time_error_median": float(np.median(errors)),
-        "time_error_p90": float(np.percentile(errors, 90)),
-        "hour_accuracy": float(same_hour.mean()),
-        "within_1_minute": float((errors <= 1.0).mean()),
-    }
 
 
 def _backbone(keras: Any, inputs: Any, name: str) -> Any:
@@ -246,7 +220,7 @@ def time_error_callback(values: Mapping[str, Any], x_val: Any, y_val: Any) -> li
     """A callback that adds ``val_time_error`` (mean minutes) to every epoch's logs."""
     import keras
 
-    representation, true = values["representation"], minutes(y_val)
+    representation, true = values["representation"], labels_to_minutes(y_val)
 
     class _TimeError(keras.callbacks.Callback):
         def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
@@ -261,7 +235,7 @@ def evaluate_clock(
     model: Any, values: Mapping[str, Any], x: Any, y: Any
 ) -> tuple[dict[str, float], dict[str, Any]]:
     """Test metrics decoded to times, and every test image's error for the report."""
-    true = minutes(y)
+    true = labels_to_minutes(y)
     pred = decode(values["representation"], _predict(model, x))
     extra = {
         "true_minutes": true.astype(int).tolist(),

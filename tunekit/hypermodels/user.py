@@ -249,7 +249,10 @@ def _evaluate_as_given(
         metrics = model.evaluate(x, y, batch_size=512, verbose=0, return_dict=True)
     except ValueError:  # keras: targets of another shape than the model's outputs
         return {}, {}
-    return {k: float(v) for k, v in metrics.items()}, {}
+    from tunekit.tuning.training import TEST_PREDICTED, class_predictions
+
+    predicted = class_predictions(model, x) if getattr(y, "ndim", 1) == 1 else None
+    return {k: float(v) for k, v in metrics.items()}, {TEST_PREDICTED: predicted}
 
 
 def _metric_names(model: Any) -> list[str]:

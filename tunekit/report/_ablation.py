@@ -6,10 +6,21 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from tunekit.records.study import StudyRecords
+from tunekit.records.trial import TrialRecord
+from tunekit.report._paired import (
+    BETTER,
+    CLASS_ACCURACY,
+    NO_FLOOR,
+    NOISE,
+    WORSE,
+    PairedChange,
+    class_change,
+    seed_floor,
+    verdict,
+)
 from tunekit.report._spaces import SpaceMember, space_groups
 from tunekit.report._stats import finite, mean, std, welch_interval
-from tunekit.tuning.reading import StudyRecords
-from tunekit.tuning.records import TrialRecord
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,12 @@ class AblationRow:
         epochs: Mean epochs run.
         seconds: Mean training time of one execution, in seconds.
         params: Parameter count of the model.
+        paired: The change in test accuracy measured image by image on the test set,
+            with its 95% interval (``None`` without recorded predictions).
+        floor: The seed-noise floor of the change (``None`` with a reference trained
+            once).
+        verdict: ``better``, ``worse`` or ``within noise`` (``None`` for the reference,
+            or when there is neither a paired nor a Welch interval).
     """
 
     trial_id: str
@@ -77,11 +94,18 @@ class AblationRow:
     epochs: float | None
     seconds: float | None
     params: int | None
+    paired: PairedChange | None = None
+    floor: float | None = None
+    verdict: str | None = None
 
 
 @dataclass(frozen=True)
 class AblationTable:
-    """One space's table: the reference row first, then the space's values in order."""
+    """One space's table: the reference row first, then the space's values in order.
+
+    ``note`` says what the verdicts rest on when it is less than the full rule (e.g.
+    no seed-noise floor); "" otherwise.
+    """
 
     space: str
     hp: str
@@ -89,6 +113,7 @@ class AblationTable:
     reference_value: Any
     metric: str
     rows: tuple[AblationRow, ...]
+    note: str = ""
 
 
 def metric_values(record: TrialRecord, which: str, metric: str) -> list[float]:
@@ -113,13 +138,44 @@ def change_between(values: list[float], reference: list[float]) -> Change | None
     return Change(delta, lo, hi, lo <= 0.0 <= hi)
 
 
-def _row(member: SpaceMember, reference: SpaceMember | None, metric: str) -> AblationRow:
+def judge(
+    paired: PairedChange | None,
+    welch: Change | None,
+    floor: float | None,
+    higher_is_better: bool,
+) -> str | None:
+    """The row's verdict: by the paired interval and the floor, else by the Welch interval.
+
+    Records without per-image outcomes (written before tunekit kept them) fall back to
+    the Welch interval over executions, which holds the seed noise already.
+    """
+    if paired is not None:
+        return verdict(paired, floor, higher_is_better)
+    if welch is None or welch.within_noise is None:
+        return None
+    if welch.within_noise:
+        return NOISE
+    return BETTER if (welch.delta > 0) == higher_is_better else WORSE
+
+
+def _row(
+    member: SpaceMember,
+    reference: SpaceMember | None,
+    metric: str,
+    labels: tuple[int, ...] | None = None,
+    higher_is_better: bool = True,
+) -> AblationRow:
     record = member.record
     val, test = metric_values(record, "val", metric), metric_values(record, "test", metric)
-    val_change = test_change = None
+    val_change = test_change = paired = floor = judged = None
     if reference is not None and not member.is_reference:
+        ref_test = metric_values(reference.record, "test", metric)
         val_change = change_between(val, metric_values(reference.record, "val", metric))
-        test_change = change_between(test, metric_values(reference.record, "test", metric))
+        test_change = change_between(test, ref_test)
+        if metric in CLASS_ACCURACY:
+            paired = class_change(record, reference.record, labels)
+        floor = seed_floor(ref_test, len(test))
+        judged = judge(paired, test_change, floor, higher_is_better)
     return AblationRow(
         trial_id=record.trial_id,
         value=member.value,
@@ -133,6 +189,16 @@ def _row(member: SpaceMember, reference: SpaceMember | None, metric: str) -> Abl
         epochs=mean([float(ex.epochs_run) for ex in record.executions]),
         seconds=mean(finite(ex.train_seconds for ex in record.executions)),
         params=record.params,
+        paired=paired,
+        floor=floor,
+        verdict=judged,
+    )
+
+
+def floor_note(paired_rows: int, floors: int) -> str:
+    """The table's note when some paired verdicts had no seed-noise floor to clear."""
+    return (
+        f"{NO_FLOOR}; verdicts rest on the test-set interval alone" if paired_rows > floors else ""
     )
 
 
@@ -148,10 +214,13 @@ def ablation_info(study: StudyRecords, metric: str = "accuracy") -> list[Ablatio
         if not group.members:
             continue
         reference = next((m for m in group.members if m.is_reference), None)
-        rows = tuple(_row(m, reference, metric) for m in group.members)
+        higher = study.meta.direction != "min"
+        rows = tuple(_row(m, reference, metric, study.test_labels, higher) for m in group.members)
+        paired = [r for r in rows if r.paired is not None]
+        note = floor_note(len(paired), sum(r.floor is not None for r in paired))
         tables.append(
             AblationTable(
-                group.name, group.hp, group.description, group.reference_value, metric, rows
+                group.name, group.hp, group.description, group.reference_value, metric, rows, note
             )
         )
     return tables

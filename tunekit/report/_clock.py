@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from tunekit.data.clocks import format_time
+from tunekit.clocktime import format_dial_minutes, labels_to_minutes, time_error
 from tunekit.errors import TunekitError
-from tunekit.hypermodels.clock import DIAL, time_error
+from tunekit.records.meta import StudyMeta
+from tunekit.records.study import StudyRecords
+from tunekit.records.trial import ExecutionRecord, TrialRecord, TrialStatus
 from tunekit.report._comparison import value_label
 from tunekit.report._kinds import is_search, trial_name
 from tunekit.report._spaces import space_groups
-from tunekit.tuning.reading import StudyRecords
-from tunekit.tuning.records import ExecutionRecord, TrialRecord, TrialStatus
 
 #: Bin edges in minutes: fine near 0, one bin for the hour-off errors, coarse beyond.
 ERROR_EDGES = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 45.0, 55.0, 65.0, 90.0, 120.0, 180.0, 360.0)
@@ -116,13 +115,6 @@ class ClockGalleryInfo:
     matches: int
     total: int
     images: tuple[GalleryImage, ...]
-
-
-def clock_label(minutes: float) -> str:
-    """A dial time as ``11:05``; 0:xx is shown as 12:xx, as an analogue clock reads."""
-    whole = int(round(minutes)) % DIAL
-    hour, minute = divmod(whole, 60)
-    return format_time(hour or 12, minute)
 
 
 def _predictions(
@@ -220,7 +212,7 @@ def error_histogram_info(study: StudyRecords) -> ErrorHistogramInfo:
             label = f"{value}: {trial_name(record)}" if value is not None else trial_name(record)
             panels.append(_histogram(label, record, errors, record.trial_id == best_id))
     big = None if best is None else _histogram(best_title(best), *scored[best.trial_id], True)
-    title = str(study.meta.get("family", "clock"))
+    title = study.meta.family
     return ErrorHistogramInfo(title, ERROR_EDGES, big, tuple(panels), tuple(problems))
 
 
@@ -252,7 +244,7 @@ def clock_gallery_info(
                 true_minutes=int(true[i]),
                 pred_minutes=float(pred[i]),
                 error=float(errors[i]),
-                title=f"true {clock_label(true[i])} / pred {clock_label(pred[i])}",
+                title=f"true {format_dial_minutes(true[i])} / pred {format_dial_minutes(pred[i])}",
             )
             for i in hits[:limit]
         )
@@ -262,7 +254,7 @@ def clock_gallery_info(
     return None
 
 
-def load_test_images(meta: dict[str, Any], trial: TrialRecord, execution: int) -> np.ndarray:
+def load_test_images(meta: StudyMeta, trial: TrialRecord, execution: int) -> np.ndarray:
     """Load a clock study's test images again, checked against the recorded true times.
 
     The data is regenerated (or read from ``data_dir``) with the study's own
@@ -272,24 +264,18 @@ def load_test_images(meta: dict[str, Any], trial: TrialRecord, execution: int) -
         TunekitError: The study has no ``data_spec``, the data cannot be loaded, or it
             is not the data the study was trained on. The message says which.
     """
-    from tunekit.config import DataSpec
     from tunekit.data.loading import load_data
 
-    raw = meta.get("data_spec")
-    if not isinstance(raw, dict):
+    if meta.data_spec is None:
         raise TunekitError(
             "the study's metadata has no data_spec (made by an older tunekit), so its test "
             "images cannot be loaded again"
         )
-    known = {f.name for f in fields(DataSpec)}
-    spec_args = {k: v for k, v in raw.items() if k in known}
-    if spec_args.get("data_dir") is not None:
-        spec_args["data_dir"] = Path(spec_args["data_dir"])
     try:
-        data = load_data(DataSpec(**spec_args))
+        data = load_data(meta.data_spec)
     except (TunekitError, OSError, ValueError, TypeError) as exc:
         raise TunekitError(f"its test images cannot be loaded ({exc})") from None
-    recorded = meta.get("data", {}).get("fingerprint")
+    recorded = meta.data.fingerprint
     if recorded and getattr(data, "fingerprint", recorded) != recorded:
         raise TunekitError(
             f"the data loaded now (fingerprint {data.fingerprint}) is not the data the study "
@@ -305,7 +291,7 @@ def load_test_images(meta: dict[str, Any], trial: TrialRecord, execution: int) -
 
 
 def _same_times(labels: np.ndarray, true: Sequence[Any]) -> bool:
-    minutes = (labels[:, 0] % 12) * 60 + labels[:, 1]
+    minutes = labels_to_minutes(labels)
     return len(true) == len(minutes) and all(
         t is not None and int(t) == int(m) for t, m in zip(true, minutes, strict=True)
     )

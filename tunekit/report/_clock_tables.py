@@ -5,22 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tunekit.report._ablation import Change, Estimate, change_between, estimate, metric_values
+from tunekit.records.study import StudyRecords
+from tunekit.report._ablation import (
+    Change,
+    Estimate,
+    change_between,
+    estimate,
+    floor_note,
+    judge,
+    metric_values,
+)
 from tunekit.report._comparison import value_label
+from tunekit.report._paired import PairedChange, clock_change, seed_floor
 from tunekit.report._spaces import SpaceMember, space_groups
 from tunekit.report._stats import finite, mean
 from tunekit.report._tables import (
     MISSING,
     TIME_HEADER,
+    VERDICT_KINDS,
     DisplayTable,
     TableFormat,
+    flat_paired,
     fmt_number,
     fmt_params,
     fmt_seconds,
     render_tables,
     row_kind,
 )
-from tunekit.tuning.reading import StudyRecords
 
 #: The test metrics of a clock row, as (metric key, attribute of ``ClockRow``).
 CLOCK_METRICS = (
@@ -52,6 +63,11 @@ class ClockRow:
         epochs: Mean epochs run.
         seconds: Mean training time of one execution, in seconds.
         params: Parameter count of the model.
+        paired: The change in mean test error measured clock by clock, with its
+            95% paired bootstrap interval (``None`` without recorded readings).
+        floor: The seed-noise floor of the change (``None`` with a reference
+            trained once).
+        verdict: ``better`` (lower error), ``worse`` or ``within noise``.
     """
 
     trial_id: str
@@ -69,6 +85,9 @@ class ClockRow:
     epochs: float | None
     seconds: float | None
     params: int | None
+    paired: PairedChange | None = None
+    floor: float | None = None
+    verdict: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,16 +99,19 @@ class ClockTable:
     description: str
     reference_value: Any
     rows: tuple[ClockRow, ...]
+    note: str = ""  # what the verdicts rest on when it is less than the full rule
 
 
 def _row(member: SpaceMember, reference: SpaceMember | None) -> ClockRow:
     record = member.record
     test = {attr: metric_values(record, "test", key) for key, attr in CLOCK_METRICS}
-    change = None
+    change = paired = floor = judged = None
     if reference is not None and not member.is_reference:
-        change = change_between(
-            test["mean_error"], metric_values(reference.record, "test", "time_error")
-        )
+        ref_test = metric_values(reference.record, "test", "time_error")
+        change = change_between(test["mean_error"], ref_test)
+        paired = clock_change(record, reference.record)
+        floor = seed_floor(ref_test, len(test["mean_error"]))
+        judged = judge(paired, change, floor, higher_is_better=False)
     return ClockRow(
         trial_id=record.trial_id,
         value=member.value,
@@ -102,6 +124,9 @@ def _row(member: SpaceMember, reference: SpaceMember | None) -> ClockRow:
         epochs=mean([float(ex.epochs_run) for ex in record.executions]),
         seconds=mean(finite(ex.train_seconds for ex in record.executions)),
         params=record.params,
+        paired=paired,
+        floor=floor,
+        verdict=judged,
     )
 
 
@@ -113,8 +138,10 @@ def clock_table_info(study: StudyRecords) -> list[ClockTable]:
             continue
         reference = next((m for m in group.members if m.is_reference), None)
         rows = tuple(_row(m, reference) for m in group.members)
+        paired = [r for r in rows if r.paired is not None]
+        note = floor_note(len(paired), sum(r.floor is not None for r in paired))
         tables.append(
-            ClockTable(group.name, group.hp, group.description, group.reference_value, rows)
+            ClockTable(group.name, group.hp, group.description, group.reference_value, rows, note)
         )
     return tables
 
@@ -151,6 +178,7 @@ def _change_kind(change: Change | None) -> str:
 def clock_display(table: ClockTable) -> DisplayTable:
     """Format one clock table; the interval column appears only when there is one."""
     with_ci = any(r.change and r.change.lo is not None for r in table.rows)
+    with_paired = any(r.paired is not None for r in table.rows)
     headers = [
         table.hp,
         "mean error (min)",
@@ -160,6 +188,8 @@ def clock_display(table: ClockTable) -> DisplayTable:
         "within 1 min (%)",
         "Δ mean error (min)",
         *(["95% CI Δ (min)"] if with_ci else []),
+        *(["paired 95% CI Δ (min)"] if with_paired else []),
+        "verdict",
         "val error (min)",
         "epochs",
         TIME_HEADER,
@@ -179,6 +209,8 @@ def clock_display(table: ClockTable) -> DisplayTable:
             _fmt(row.within_1_minute, True),
             "0 (control)" if row.is_reference else (MISSING if delta is None else f"{delta:+.1f}"),
             *([_interval(row.change)] if with_ci else []),
+            *([_interval(row.paired)] if with_paired else []),
+            "control" if row.is_reference else row.verdict or MISSING,
             _fmt(row.val_error, False),
             fmt_number(row.epochs),
             fmt_seconds(row.seconds),
@@ -186,24 +218,26 @@ def clock_display(table: ClockTable) -> DisplayTable:
             row.status,
         ]
         rows.append(tuple(cells))
-        kinds.append(("", "", "", "", "", "", kind, *([kind] if with_ci else []))
-                     + ("",) * 5)  # fmt: skip
+        verdict = VERDICT_KINDS.get(row.verdict or "", "")
+        kinds.append(("", "", "", "", "", "", kind, *([kind] if with_ci else []),
+                      *([verdict] if with_paired else []), verdict) + ("",) * 5)  # fmt: skip
     caption = f"{table.space}: {table.description}" if table.description else table.space
+    note = f"; {table.note}" if table.note else ""
     return DisplayTable(
-        caption=caption + " (test clocks; lower error is better)",
+        caption=caption + f" (test clocks; lower error is better{note})",
         headers=tuple(headers),
-        align=("l", *["r"] * (len(headers) - 2), "l"),
+        align=tuple("l" if h in (table.hp, "verdict", "status") else "r" for h in headers),
         rows=tuple(rows),
         row_kinds=tuple(row_kind(r.status, r.is_reference) for r in table.rows),
         cell_kinds=tuple(kinds),
     )
 
 
-def _interval(change: Change | None) -> str:
+def _interval(change: Change | PairedChange | None) -> str:
+    """A 95% interval in minutes, ``[-1.2, +0.4]`` (the verdict column judges it)."""
     if change is None or change.lo is None or change.hi is None:
         return MISSING
-    text = f"[{change.lo:+.1f}, {change.hi:+.1f}]"
-    return f"{text} within noise" if change.within_noise else text
+    return f"[{change.lo:+.1f}, {change.hi:+.1f}]"
 
 
 def clock_rows(tables: list[ClockTable]) -> list[dict[str, Any]]:
@@ -230,6 +264,9 @@ def clock_rows(tables: list[ClockTable]) -> list[dict[str, Any]]:
                     "time_error_change_lo": None if change is None else change.lo,
                     "time_error_change_hi": None if change is None else change.hi,
                     "within_noise": None if change is None else change.within_noise,
+                    **flat_paired(row.paired),
+                    "seed_floor": row.floor,
+                    "verdict": row.verdict,
                     "val_time_error": row.val_error.mean,
                     "epochs": row.epochs,
                     "seconds": row.seconds,

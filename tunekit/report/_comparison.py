@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tunekit.report._kinds import study_metric
+from tunekit.records.study import StudyRecords
+from tunekit.records.trial import TrialStatus
 from tunekit.report._spaces import SpaceMember, running_count, space_groups, study_title
 from tunekit.report._stats import finite, mean, std
-from tunekit.tuning.reading import StudyRecords
-from tunekit.tuning.records import TrialStatus
 
 #: Statuses named in a legend: these values did not train to the end normally.
 _FLAGGED = frozenset(
@@ -151,8 +150,8 @@ def comparison_info(study: StudyRecords, metric: str | None = None) -> Compariso
         metric: The keras metric to draw; ``val_<metric>`` is the validation curve. By
             default the study's objective without ``val_`` (``accuracy``, ``time_error``).
     """
-    metric = metric or study_metric(study.meta)
-    direction = str(study.meta.get("direction") or "max")
+    metric = metric or study.meta.metric
+    direction = study.meta.direction
     panels = tuple(
         Panel(
             group.name, group.hp, group.description, tuple(_curve(m, metric) for m in group.members)

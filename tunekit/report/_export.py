@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from tunekit.errors import TunekitError
-from tunekit.tuning.atomic import write_text_atomic
-from tunekit.tuning.reading import StudyRecords
-from tunekit.tuning.records import ExecutionRecord, TrialRecord
+from tunekit.records.atomic import write_text_atomic
+from tunekit.records.study import StudyRecords
+from tunekit.records.trial import ExecutionRecord, TrialRecord
 
 
 class ExportFormat(str, Enum):
@@ -45,10 +45,9 @@ def _execution_columns(index: int | None, ex: ExecutionRecord | None) -> dict[st
 
 
 def _trial_columns(study: StudyRecords, record: TrialRecord) -> dict[str, Any]:
-    data = study.meta.get("data", {})
     return {
         "study": study.path.name,
-        "dataset": data.get("name"),
+        "dataset": study.meta.data.name or None,
         "family": record.family,
         "trial_id": record.trial_id,
         "space": record.space,

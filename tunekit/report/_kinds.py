@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from tunekit.tuning.permutation import CHOICE_FILE
-from tunekit.tuning.plan import REFERENCE_SPACE
-from tunekit.tuning.reading import STUDY_FILE, StudyRecords, find_studies
-from tunekit.tuning.records import TrialRecord
+from tunekit.records.layout import CHOICE_FILE, REFERENCE_SPACE, SEARCH_SPACE, STUDY_FILE
+from tunekit.records.study import StudyRecords, find_studies
+from tunekit.records.trial import TrialRecord
 
-ONE_FACTOR = "one-factor"
-SEARCH_TUNERS = frozenset({"random", "bayesian", "hyperband", "grid"})
-SEARCH_SPACE = "search"  # the space of a search's trials
 CLOCK_FAMILY = "clock"
 PERMUTATION_PREFIX = "permutation-"
 
@@ -65,19 +60,12 @@ def find_report_inputs(path: Path) -> ReportInputs:
 
 def is_search(study: StudyRecords) -> bool:
     """Whether ``study`` is a search (its tuner, or its trials' space, says so)."""
-    tuner = str(study.meta.get("tuner") or ONE_FACTOR)
-    return tuner in SEARCH_TUNERS or any(r.space == SEARCH_SPACE for r in study.records)
+    return study.meta.is_search or any(r.space == SEARCH_SPACE for r in study.records)
 
 
 def is_clock(study: StudyRecords) -> bool:
     """Whether ``study`` trains clock readers (its metric is the time error)."""
-    return study.meta.get("family") == CLOCK_FAMILY
-
-
-def study_metric(meta: dict[str, Any]) -> str:
-    """The metric a study is judged by, without ``val_``: ``accuracy``, ``time_error``."""
-    objective = str(meta.get("objective") or "val_accuracy")
-    return objective.removeprefix("val_")
+    return study.meta.family == CLOCK_FAMILY
 
 
 def trial_name(record: TrialRecord) -> str:

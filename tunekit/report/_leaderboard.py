@@ -6,10 +6,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from tunekit.records.study import StudyRecords
+from tunekit.records.trial import TrialRecord, TrialStatus
 from tunekit.report._spaces import reference_values, same_value
 from tunekit.report._stats import finite, mean
-from tunekit.tuning.reading import StudyRecords
-from tunekit.tuning.records import TrialRecord, TrialStatus
 
 #: How unscored trials are ordered after the ranked ones.
 _UNSCORED_ORDER = {
@@ -124,8 +124,8 @@ def leaderboard_info(study: StudyRecords, top: int | None = None) -> Leaderboard
         study: The study's records, from ``read_study``.
         top: Keep only the first ``top`` rows.
     """
-    objective = study.meta.get("objective", "val_accuracy")
-    direction = study.meta.get("direction", "max")
+    objective = study.meta.objective
+    direction = study.meta.direction
     reference = reference_values(study)
     sign = -1.0 if direction == "max" else 1.0
     scored = [(score, r) for r in study.records if (score := _score(r)) is not None]

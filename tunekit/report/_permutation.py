@@ -4,8 +4,11 @@ A permutation folder (``permutation-<dataset>``) holds ``permutation.json`` (whe
 model came from) and one one-trial study per model and pixel order
 (``mlp-original``, ``mlp-permuted``, ``cnn-original``, ``cnn-permuted``).
 
-Whether a change is noise: with two or more executions on both sides, the 95% Welch
-interval over executions; with one, the 95% interval of the difference of two test
+Whether a change is noise: where both runs recorded each test image's prediction,
+the paired 95% interval of the change (image by image, as in the ablation tables) and
+the seed-noise floor of the original run's executions (``VERDICT_RULE``). Runs
+recorded before that fall back to the 95% Welch interval over executions, with two or
+more on both sides; with one, the 95% interval of the difference of two test
 accuracies measured on ``n`` test images each (binomial standard errors), which
 counts the test set's sampling noise but not the training seed's.
 """
@@ -19,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from tunekit.errors import TunekitError
+from tunekit.records.layout import CHOICE_FILE, PERMUTATION_FAMILIES, STUDY_FILE
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialRecord, TrialStatus
 from tunekit.report._ablation import Change, Estimate, change_between, estimate, metric_values
 from tunekit.report._comparison import per_epoch
 from tunekit.report._kinds import PERMUTATION_PREFIX
+from tunekit.report._paired import BETTER, NOISE, class_change, seed_floor, verdict
 from tunekit.report._stats import Z975, finite, mean
-from tunekit.tuning.permutation import CHOICE_FILE, FAMILIES
-from tunekit.tuning.reading import STUDY_FILE, read_study
-from tunekit.tuning.records import TrialRecord, TrialStatus
 
 ORIGINAL, PERMUTED = "original", "permuted"
 METRIC = "accuracy"
@@ -114,18 +118,16 @@ class PermutationInfo:
     problems: tuple[str, ...] = ()
 
 
-def _test_size(meta: dict[str, Any]) -> int | None:
-    data = meta.get("data", {})
-    size = next((data[k] for k in ("test_size", "test", "n_test") if data.get(k)), None)
-    return int(size) if isinstance(size, (int, float)) and size > 0 else None
-
-
 def _final(records: tuple[TrialRecord, ...]) -> TrialRecord | None:
     """The run's trial: the last one recorded (a rerun replaces an earlier try)."""
     return records[-1] if records else None
 
 
-def _run(path: Path, problems: list[str]) -> tuple[PermutationRun, TrialRecord | None] | None:
+#: A run, its trial and its study's test labels.
+_Run = tuple[PermutationRun, TrialRecord | None, tuple[int, ...] | None]
+
+
+def _run(path: Path, problems: list[str]) -> _Run | None:
     if not (path / STUDY_FILE).is_file():
         return None
     try:
@@ -140,16 +142,17 @@ def _run(path: Path, problems: list[str]) -> tuple[PermutationRun, TrialRecord |
     return (
         PermutationRun(
             study=path.name,
-            permute=study.meta.get("data", {}).get("permute"),
+            permute=study.meta.data.permute,
             status="missing" if record is None else record.status.value,
             val=estimate(metric_values(record, "val", METRIC) if record else []),
             test=estimate(metric_values(record, "test", METRIC) if record else []),
             epochs=mean([float(ex.epochs_run) for ex in executions]),
             seconds=mean(finite(ex.train_seconds for ex in executions)),
-            test_size=_test_size(study.meta),
+            test_size=study.meta.data.test_size or None,
             history=tuple(mean(v) for v in per_epoch(histories)),
         ),
         record,
+        study.test_labels,
     )
 
 
@@ -164,20 +167,42 @@ def _binomial_change(a: PermutationRun, b: PermutationRun) -> tuple[Change, str]
     return Change(delta, lo, hi, lo <= 0.0 <= hi), f"test set of {b.test_size:,} images"
 
 
-def _compare(
-    original: tuple[PermutationRun, TrialRecord | None] | None,
-    permuted: tuple[PermutationRun, TrialRecord | None] | None,
-) -> tuple[Change | None, str, str]:
+def _paired_change(
+    ra: TrialRecord, rb: TrialRecord, labels: tuple[int, ...] | None
+) -> tuple[Change, str, str] | None:
+    """(change, how its noise was found, verdict) image by image; ``None`` without outcomes."""
+    paired = class_change(rb, ra, labels)
+    if paired is None:
+        return None
+    before, after = metric_values(ra, "test", METRIC), metric_values(rb, "test", METRIC)
+    floor = seed_floor(before, len(after))
+    judged = verdict(paired, floor, higher_is_better=True)
+    change = Change(paired.delta, paired.lo, paired.hi, judged == NOISE)
+    floor_text = (
+        "no seed-noise floor" if floor is None else f"seed-noise floor {100 * floor:.2f} pp"
+    )
+    noise = f"paired, test set of {paired.images:,} images; {floor_text}"
+    return (
+        change,
+        noise,
+        "unchanged" if judged == NOISE else "gained" if judged == BETTER else "lost",
+    )
+
+
+def _compare(original: _Run | None, permuted: _Run | None) -> tuple[Change | None, str, str]:
     """(change, how its noise was found, verdict) of permuted against original."""
     if original is None or permuted is None:
         return None, "", "incomplete"
-    (a, ra), (b, rb) = original, permuted
+    (a, ra, labels_a), (b, rb, labels_b) = original, permuted
     if ra is None or rb is None or TrialStatus.RUNNING in (ra.status, rb.status):
         return None, "", "incomplete"
     before, after = metric_values(ra, "test", METRIC), metric_values(rb, "test", METRIC)
     change = change_between(after, before)
     if change is None:
         return None, "", "incomplete"
+    if labels_a == labels_b and (paired := _paired_change(ra, rb, labels_a)) is not None:
+        return paired
+    # Runs recorded before tunekit kept predictions: the intervals it has always used.
     noise = f"{len(before)} and {len(after)} executions" if change.lo is not None else ""
     if change.lo is None and (binomial := _binomial_change(a, b)) is not None:
         change, noise = binomial
@@ -207,8 +232,8 @@ def _dataset_name(folder: Path) -> str:
 
 def _families(folder: Path, chosen: dict[str, Any]) -> list[str]:
     found = {p.parent.name.rsplit("-", 1)[0] for p in folder.glob(f"*-*/{STUDY_FILE}")}
-    extra = sorted((found | set(chosen)) - set(FAMILIES))
-    return [f for f in FAMILIES if f in found or f in chosen] + extra
+    extra = sorted((found | set(chosen)) - set(PERMUTATION_FAMILIES))
+    return [f for f in PERMUTATION_FAMILIES if f in found or f in chosen] + extra
 
 
 def _pct(value: float | None) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tunekit.errors import TunekitError
+from tunekit.records.study import read_study
 from tunekit.report._clock import ClockGalleryInfo, ErrorHistogramInfo
 from tunekit.report._comparison import ComparisonInfo
 from tunekit.report._html import html_page
@@ -15,7 +16,6 @@ from tunekit.report._markdown import markdown_page
 from tunekit.report._permutation import PermutationInfo, permutation_info
 from tunekit.report._search import SearchInfo
 from tunekit.report._writers import permutation_section, study_section
-from tunekit.tuning.reading import read_study
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tunekit.records.study import StudyRecords
+from tunekit.records.trial import TrialRecord, TrialStatus
 from tunekit.report._leaderboard import metric_on_test
 from tunekit.report._spaces import running_count, same_value, study_title
 from tunekit.report._stats import finite, mean
-from tunekit.tuning.reading import StudyRecords
-from tunekit.tuning.records import TrialRecord, TrialStatus
 
 CATEGORICAL, LINEAR, LOG = "categorical", "linear", "log"
 
@@ -98,8 +98,7 @@ class SearchInfo:
 
 def free_hps(study: StudyRecords) -> list[str]:
     """The hps a search varies: its spaces' hps, else those that differ between trials."""
-    spaces = study.meta.get("spaces") or {}
-    names = [str(spec.get("hp") or name) for name, spec in spaces.items() if isinstance(spec, dict)]
+    names = [space.hp for space in study.meta.spaces.values()]
     if names:
         return list(dict.fromkeys(names))
     seen: dict[str, list[Any]] = {}
@@ -130,11 +129,9 @@ def _numeric_scale(values: Sequence[Any]) -> str:
 def _declared(study: StudyRecords, hp: str) -> list[Any]:
     """The values the study's spaces offer ``hp`` (empty when it does not say)."""
     values: list[Any] = []
-    for name, spec in (study.meta.get("spaces") or {}).items():
-        if isinstance(spec, dict) and (spec.get("hp") or name) == hp:
-            values += [
-                v for v in spec.get("values") or [] if not any(same_value(v, w) for w in values)
-            ]
+    for space in study.meta.spaces.values():
+        if space.hp == hp:
+            values += [v for v in space.values if not any(same_value(v, w) for w in values)]
     return values
 
 
@@ -167,8 +164,8 @@ def _scatter(
 
 def search_info(study: StudyRecords) -> SearchInfo:
     """Compute the search figure's data: scores in trial order, best so far, and per hp."""
-    objective = str(study.meta.get("objective") or "val_accuracy")
-    direction = str(study.meta.get("direction") or "max")
+    objective = study.meta.objective
+    direction = study.meta.direction
     better = min if direction == "min" else max
     scored = [(r, s) for r in study.records if (s := _score(r)) is not None]
     best = better(scored, key=lambda pair: pair[1])[0] if scored else None
@@ -197,7 +194,7 @@ def search_info(study: StudyRecords) -> SearchInfo:
         )
     return SearchInfo(
         title=study_title(study),
-        tuner=str(study.meta.get("tuner") or "search"),
+        tuner=study.meta.tuner.value,
         objective=objective,
         direction=direction,
         trials=tuple(trials),

@@ -5,12 +5,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tunekit.config import SearchSettings, TunerKind
+from tunekit.records.study import StudyRecords
+from tunekit.records.trial import TrialStatus
 from tunekit.report._tables import DisplayTable
-from tunekit.tuning.reading import StudyRecords
-from tunekit.tuning.records import TrialStatus
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def anchor(name: str) -> str:
     return "study-" + "".join(ch if ch.isalnum() else "-" for ch in name)
 
 
-def _size(data: dict[str, object], split: str) -> int | None:
+def _size(data: Mapping[str, object], split: str) -> int | None:
     """A split's size, under whichever key the data set's description uses."""
     sizes = (data.get(key) for key in (split, f"{split}_size", f"n_{split}"))
     return next((n for n in sizes if isinstance(n, int) and not isinstance(n, bool)), None)
@@ -69,32 +71,31 @@ def _size(data: dict[str, object], split: str) -> int | None:
 def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
     """The facts a reader needs to judge a study, as (name, text) pairs."""
     meta = study.meta
-    data = meta.get("data", {})
+    data = meta.data.details
     counts: dict[str, int] = {}
     for record in study.records:
         counts[record.status.value] = counts.get(record.status.value, 0) + 1
     trials = ", ".join(f"{counts[s.value]} {s.value}" for s in TrialStatus if s.value in counts)
     sizes = ", ".join(f"{k} {n:,}" for k in ("train", "val", "test") if (n := _size(data, k)))
     variant = ", ".join(
-        f"{k} {data[k]}" for k in ("subset", "permute") if data.get(k) not in (None, False)
+        f"{k} {v}"
+        for k, v in (("subset", meta.data.subset), ("permute", meta.data.permute))
+        if v not in (None, False)
     )
     items = [
         ("directory", str(study.path)),
-        ("model family", str(meta.get("family", "?"))),
-        ("tuner", str(meta.get("tuner", "?"))),
-        (
-            "data",
-            " ".join(p for p in (str(data.get("name", "?")), f"({sizes})" if sizes else "") if p),
-        ),
+        ("model family", meta.family),
+        ("tuner", meta.tuner.value),
+        ("data", " ".join(p for p in (meta.data.name or "?", f"({sizes})" if sizes else "") if p)),
         ("data source", str(data.get("source") or "")),
         ("data variant", variant),
-        ("objective", f"{meta.get('objective', '?')} ({meta.get('direction', '?')})"),
+        ("objective", f"{meta.objective} ({meta.direction})"),
         ("training", _training(study)),
         ("trials", trials or "none recorded yet"),
         ("trained with", "; ".join(sorted({r.trained_with for r in study.records} - {""}))),
-        ("created", str(meta.get("created", ""))),
-        ("tunekit", str(meta.get("tunekit_version", ""))),
-        ("data fingerprint", str(data.get("fingerprint", ""))),
+        ("created", meta.created),
+        ("tunekit", meta.tunekit_version),
+        ("data fingerprint", str(meta.data.fingerprint or "")),
     ]
     return [(k, v) for k, v in items if v]
 
@@ -102,14 +103,15 @@ def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
 def _training(study: StudyRecords) -> str:
     """How trials were trained; Hyperband's own epochs replace ``--epochs``, which it ignores."""
     meta = study.meta
-    train, search = meta.get("train", {}), meta.get("search") or {}
+    train = meta.train
     keys = ("epochs", "patience", "executions", "seed")
-    text = ", ".join(f"{k} {train[k]}" for k in keys if k in train)
-    if meta.get("tuner") != "hyperband":
+    text = ", ".join(f"{k} {getattr(train, k)}" for k in keys)
+    if meta.tuner is not TunerKind.HYPERBAND:
         return text
-    rest = ", ".join(f"{k} {train[k]}" for k in keys[1:] if k in train)
-    max_epochs = search.get("max_epochs") or train.get("epochs", "?")
-    head = f"Hyperband max_epochs {max_epochs}, factor {search.get('factor', '?')}"
+    rest = ", ".join(f"{k} {getattr(train, k)}" for k in keys[1:])
+    search = meta.search or SearchSettings()
+    max_epochs = search.max_epochs or train.epochs
+    head = f"Hyperband max_epochs {max_epochs}, factor {search.factor}"
     reached = sorted({int(e) for r in study.records if (e := r.tuner_values.get("tuner/epochs"))})
     if reached:
         *most, last = map(str, reached)

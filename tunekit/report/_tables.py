@@ -17,6 +17,7 @@ from tunekit.report._ablation import AblationRow, AblationTable, Change, Estimat
 from tunekit.report._comparison import value_label
 from tunekit.report._export import rows_to_csv
 from tunekit.report._leaderboard import LeaderboardInfo
+from tunekit.report._paired import BETTER, NOISE, WORSE, PairedChange
 
 MISSING = "—"
 
@@ -95,11 +96,26 @@ def fmt_delta(value: float | None, metric: str) -> str:
 
 
 def fmt_interval(change: Change | None, metric: str) -> str:
-    """The 95% interval of a change, marked ``within noise`` when it contains 0."""
+    """The 95% interval of a change, ``[-1.20, -0.40]`` (the verdict column judges it)."""
     if change is None or change.lo is None:
         return MISSING
-    text = f"[{fmt_delta(change.lo, metric)}, {fmt_delta(change.hi, metric)}]"
-    return f"{text} within noise" if change.within_noise else text
+    return f"[{fmt_delta(change.lo, metric)}, {fmt_delta(change.hi, metric)}]"
+
+
+def fmt_paired(change: PairedChange | None, metric: str) -> str:
+    """The paired test-set interval of a change, ``[-1.20, -0.40]``."""
+    if change is None:
+        return MISSING
+    return f"[{fmt_delta(change.lo, metric)}, {fmt_delta(change.hi, metric)}]"
+
+
+#: How a verdict reads in a cell's colour.
+VERDICT_KINDS = {BETTER: "better", WORSE: "worse", NOISE: "noise"}
+
+
+def fmt_verdict(verdict: str | None, is_reference: bool) -> str:
+    """The verdict, ``control`` for the reference, ``—`` where none could be reached."""
+    return "control" if is_reference else verdict or MISSING
 
 
 def fmt_number(value: float | None, digits: int = 1) -> str:
@@ -147,12 +163,15 @@ def ablation_display(table: AblationTable) -> DisplayTable:
     unit = " (%)" if _is_fraction(metric) else ""
     points = " (pp)" if _is_fraction(metric) else ""
     with_ci = any(r.test_change and r.test_change.lo is not None for r in table.rows)
+    with_paired = any(r.paired is not None for r in table.rows)
     headers = [
         table.hp,
         f"val {metric}{unit}",
         f"test {metric}{unit}",
         f"Δ test{points}",
         *([f"95% CI Δ test{points}"] if with_ci else []),
+        *([f"paired 95% CI Δ test{points}"] if with_paired else []),
+        "verdict",
         f"Δ val{points}",
         "epochs",
         TIME_HEADER,
@@ -168,6 +187,8 @@ def ablation_display(table: AblationTable) -> DisplayTable:
             fmt_estimate(row.test, metric),
             "0 (control)" if ref else fmt_delta(_delta(row.test_change), metric),
             *([fmt_interval(row.test_change, metric)] if with_ci else []),
+            *([fmt_paired(row.paired, metric)] if with_paired else []),
+            fmt_verdict(row.verdict, ref),
             "0 (control)" if ref else fmt_delta(_delta(row.val_change), metric),
             fmt_number(row.epochs),
             fmt_seconds(row.seconds),
@@ -175,15 +196,27 @@ def ablation_display(table: AblationTable) -> DisplayTable:
             row.status,
         ]
         test_kind, val_kind = _change_kind(row.test_change), _change_kind(row.val_change)
-        kinds = ["", "", "", test_kind, *([test_kind] if with_ci else []), val_kind]
+        verdict_kind = VERDICT_KINDS.get(row.verdict or "", "")
+        kinds = [
+            "",
+            "",
+            "",
+            test_kind,
+            *([test_kind] if with_ci else []),
+            *([verdict_kind] if with_paired else []),
+            verdict_kind,
+            val_kind,
+        ]
         return texts, kinds + [""] * (len(texts) - len(kinds))
 
     built = [cells(r) for r in table.rows]
     caption = f"{table.space}: {table.description}" if table.description else table.space
+    if table.note:
+        caption += f" ({table.note})"
     return DisplayTable(
         caption=caption,
         headers=tuple(headers),
-        align=("l", *["r"] * (len(headers) - 2), "l"),
+        align=tuple("l" if h in (table.hp, "verdict", "status") else "r" for h in headers),
         rows=tuple(tuple(texts) for texts, _ in built),
         row_kinds=tuple(row_kind(r.status, r.is_reference) for r in table.rows),
         cell_kinds=tuple(tuple(kinds) for _, kinds in built),
@@ -319,6 +352,17 @@ def _flat_change(prefix: str, change: Change | None) -> dict[str, Any]:
     }
 
 
+def flat_paired(change: PairedChange | None) -> dict[str, Any]:
+    """The paired test-set change as flat columns (``None`` where not recorded)."""
+    return {
+        "paired_change": None if change is None else change.delta,
+        "paired_change_lo": None if change is None else change.lo,
+        "paired_change_hi": None if change is None else change.hi,
+        "paired_images": None if change is None else change.images,
+        "paired_method": None if change is None else change.method,
+    }
+
+
 def ablation_rows(tables: list[AblationTable]) -> list[dict[str, Any]]:
     """Flatten ablation tables into one dict per row (fractions, not percentages)."""
     return [
@@ -339,6 +383,9 @@ def ablation_rows(tables: list[AblationTable]) -> list[dict[str, Any]]:
             "test_n": row.test.n,
             **_flat_change("val", row.val_change),
             **_flat_change("test", row.test_change),
+            **flat_paired(row.paired),
+            "seed_floor": row.floor,
+            "verdict": row.verdict,
             "epochs": row.epochs,
             "seconds": row.seconds,
             "params": row.params,

@@ -22,8 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tunekit.tuning.reading import StudyRecords
-from tunekit.tuning.records import ExecutionRecord, TrialRecord, TrialStatus
+from tunekit.records.study import StudyRecords
+from tunekit.records.trial import ExecutionRecord, TrialRecord, TrialStatus
 
 #: Tag prefixes: a section each in TensorBoard's scalar dashboard.
 EPOCH, BEST, TEST = "epoch/", "best/", "test/"
@@ -121,7 +121,7 @@ def tensorboard_info(study: StudyRecords) -> TensorBoardInfo:
     sessions = []
     values: dict[str, list[Any]] = {}
     metrics: dict[str, None] = {}
-    objective = str(study.meta.get("objective", "val_accuracy"))
+    objective = study.meta.objective
     metrics[f"{BEST}{objective}"] = None
     for record in study.records:
         if record.status is TrialStatus.RUNNING:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tunekit.errors import TunekitError
+from tunekit.records.study import StudyRecords
 from tunekit.report._ablation import ablation_info
 from tunekit.report._clock import (
     GALLERY_RANGE,
@@ -26,8 +27,9 @@ from tunekit.report._displays import (
     search_rows,
 )
 from tunekit.report._export import rows_to_csv, write_export
-from tunekit.report._kinds import is_clock, is_search, study_metric
+from tunekit.report._kinds import is_clock, is_search
 from tunekit.report._leaderboard import leaderboard_info
+from tunekit.report._paired import VERDICT_RULE
 from tunekit.report._permutation import PermutationInfo
 from tunekit.report._search import search_info
 from tunekit.report._sections import Block, Section, anchor, running_note, summary_items
@@ -40,7 +42,6 @@ from tunekit.report._tables import (
     render_ablation,
     render_leaderboard,
 )
-from tunekit.tuning.reading import StudyRecords
 
 TABLE_NAMES = {
     TableFormat.MARKDOWN: "Markdown",
@@ -97,7 +98,7 @@ def _comparison_block(study: StudyRecords, files: _Files) -> Block:
 
 
 def _ablation_block(study: StudyRecords, files: _Files) -> Block:
-    metric = study_metric(study.meta)
+    metric = study.meta.metric
     tables = ablation_info(study, metric)
     for fmt in TableFormat:
         files.text(
@@ -108,7 +109,11 @@ def _ablation_block(study: StudyRecords, files: _Files) -> Block:
         text=(
             "Mean ± sample standard deviation over executions. Δ is the change from the "
             "reference (green up, red down). With two or more executions on both sides, the "
-            "95% Welch interval of Δ is shown, grey and within noise when it contains 0."
+            "95% Welch interval of Δ is shown, grey and within noise when it contains 0. "
+            "Where each test image's prediction is recorded, the paired 95% interval of Δ "
+            "test compares the two models image by image (Wald, mean over executions). "
+            f"{VERDICT_RULE} Records without per-image predictions are judged by the Welch "
+            "interval alone, and get no verdict without one."
         ),
         notes=() if tables else ("No finished trials yet.",),
         tables=tuple(ablation_display(t) for t in tables),
@@ -130,7 +135,9 @@ def _clock_table_block(study: StudyRecords, files: _Files) -> Block:
             "(minutes, circular on the 12-hour dial), the share with the right hour and the "
             "share read to within a minute. Δ is the change in mean error from the reference: "
             "green lower (better), red higher; grey within noise (95% Welch interval over "
-            "executions, with two or more on both sides)."
+            "executions, with two or more on both sides). The paired 95% interval of Δ is a "
+            "bootstrap over the test clocks (2,000 resamples of each clock's error, averaged "
+            f"over executions). {VERDICT_RULE.replace('Δ test', 'Δ mean error')}"
         ),
         notes=() if tables else ("No finished trials yet.",),
         tables=tuple(clock_display(t) for t in tables),
@@ -249,11 +256,11 @@ def study_section(
     left_out = "the figures and tables" if search or clock else None
     note = running_note(running_count(study), *([left_out] if left_out else []))
     notes = (note,) if note else ()
-    if study.meta.get("data", {}).get("test_size") == 0:
+    if study.meta.data.test_size == 0:
         notes += (NO_TEST_NOTE,)
     return Section(
         anchor=anchor(study.path.name),
-        title=study_title(study) + (f" ({study.meta.get('tuner')} search)" if search else ""),
+        title=study_title(study) + (f" ({study.meta.tuner.value} search)" if search else ""),
         facts=tuple(summary_items(study)),
         notes=notes,
         blocks=tuple(blocks),
@@ -306,7 +313,11 @@ def permutation_section(
                 "Original against permuted pixels",
                 text=(
                     "The best MLP and CNN of the one-factor studies, retrained on images whose "
-                    "pixels are all shuffled by one fixed permutation. A change is within "
+                    "pixels are all shuffled by one fixed permutation. Where both runs "
+                    "recorded each test image's prediction, the change has a paired 95% "
+                    "interval (image by image) and is judged as the ablation tables judge "
+                    f"theirs: {VERDICT_RULE} Runs recorded without per-image predictions "
+                    "fall back to the earlier rule: a change is within "
                     "noise when its 95% interval contains 0: the Welch interval over "
                     "executions where both runs have two or more, otherwise the binomial "
                     "interval of two test accuracies (the test set's sampling noise only)."

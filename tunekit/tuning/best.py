@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tunekit.config import KeepCheckpoints
 from tunekit.errors import TunekitError
 from tunekit.hypermodels import DataShape, get_family
+from tunekit.records.layout import trial_dir
+from tunekit.records.meta import StudyMeta
+from tunekit.records.study import StudyRecords
+from tunekit.records.trial import TrialRecord
 from tunekit.tuning.checkpoints import best_record, trial_checkpoint
-from tunekit.tuning.reading import StudyRecords
-from tunekit.tuning.records import TrialRecord
 
 #: What a study directory made before tunekit recorded ``keep_checkpoints`` kept.
-_DEFAULT_KEEP = "best"
 
 
 class MissingWeightsError(TunekitError):
@@ -70,17 +72,17 @@ class BestTrial:
         return metrics
 
 
-def study_shape(meta: dict[str, Any]) -> DataShape:
+def study_shape(meta: StudyMeta) -> DataShape:
     """The input shape and class count a study's models were built for.
 
     Raises:
         TunekitError: The metadata does not say (a study made by an old tunekit).
     """
-    data = meta.get("data", {})
-    if data.get("image_shape"):
-        return DataShape(tuple(int(d) for d in data["image_shape"]), int(data["num_classes"]))
-    size = data.get("image_size") or meta.get("data_spec", {}).get("image_size")
-    if meta.get("family") == "clock" and size:
+    data = meta.data
+    if data.image_shape and data.num_classes is not None:
+        return DataShape(data.image_shape, data.num_classes)
+    size = data.image_size or (meta.data_spec.image_size if meta.data_spec else None)
+    if meta.family == "clock" and size:
         return DataShape((int(size), int(size)), 0)
     raise TunekitError(
         "The study's metadata does not say its images' shape; rerun `tunekit study` "
@@ -94,28 +96,27 @@ def find_best_trial(study: StudyRecords) -> BestTrial:
     Raises:
         TunekitError: No trial has finished with a finite score yet.
     """
-    objective = study.meta.get("objective", "val_accuracy")
-    direction = study.meta.get("direction", "max")
+    objective, direction = study.meta.objective, study.meta.direction
     record = best_record(study.records, direction)
     if record is None:
         raise TunekitError(
             f"{study.path} has no finished trial with a score yet; "
             "`tunekit leaderboard` shows where its trials stand."
         )
-    weights = trial_checkpoint(study.path / f"trial_{record.trial_id}")
-    keep = study.meta.get("train", {}).get("keep_checkpoints", _DEFAULT_KEEP)
+    weights = trial_checkpoint(trial_dir(study.path, record.trial_id))
+    keep = study.meta.train.keep_checkpoints
     missing = None
     if weights is None:
         why = (
             "the study keeps no weights (--keep-checkpoints none)"
-            if keep == "none"
+            if keep is KeepCheckpoints.NONE
             else "they were deleted or never written"
         )
         missing = (
             f"the weights of trial {record.trial_id} are not in {study.path} ({why}); "
             "rerun the study with --keep-checkpoints best in a new --dir to train them again"
         )
-    data = study.meta.get("data", {})
+    data = study.meta.data
     return BestTrial(
         study_dir=study.path,
         record=record,
@@ -124,8 +125,8 @@ def find_best_trial(study: StudyRecords) -> BestTrial:
         weights=weights,
         missing=missing,
         shape=study_shape(study.meta),
-        dataset=str(data.get("name", "")),
-        permute=data.get("permute"),
+        dataset=data.name,
+        permute=data.permute,
     )
 
 

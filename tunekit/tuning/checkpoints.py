@@ -9,14 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from tunekit.config import KeepCheckpoints
-from tunekit.tuning.atomic import replace_durably
-from tunekit.tuning.reading import read_study
-from tunekit.tuning.records import TrialRecord, TrialStatus
+from tunekit.records.atomic import replace_durably
+from tunekit.records.layout import CHECKPOINT_FILE, LEGACY_CHECKPOINT_FILE
+from tunekit.records.study import read_study
+from tunekit.records.trial import TrialRecord, TrialStatus
 
 #: keras-tuner's own name for a trial's weights, so its ``get_best_models()`` finds them.
-CHECKPOINT_FILE = "checkpoint.weights.h5"
 #: What tunekit called them before; studies made then are still read.
-LEGACY_CHECKPOINT_FILE = "best.weights.h5"
 
 #: Trials whose score is a result; failed and invalid ones have no weights worth keeping.
 _SCORED = (TrialStatus.COMPLETED, TrialStatus.DIVERGED)

@@ -31,17 +31,15 @@ from pathlib import Path
 from typing import Any
 
 from tunekit.errors import StudyConfigError, TunekitError
-from tunekit.tuning.events import StudyObserver
-from tunekit.tuning.records import (
-    RECORD_FILE,
-    UNREADABLE,
+from tunekit.records.layout import WORKERS_DIR
+from tunekit.records.study import read_records
+from tunekit.records.trial import (
     TrialRecord,
     TrialStatus,
-    record_from_dict,
     write_json_atomic,
 )
+from tunekit.tuning.events import StudyObserver
 
-WORKERS_DIR = "workers"  # heartbeats, logs and the chief's address, in the study directory
 CHIEF_FILE = "chief.json"
 POLL_SECONDS = 0.5  # how often the chief looks at its workers and the records
 HEARTBEAT_SECONDS = 10.0  # how often a worker says it is alive
@@ -269,11 +267,7 @@ class _RecordWatcher:
         self.finished = {r.trial_id for r in self._records() if r.status is not TrialStatus.RUNNING}
 
     def _records(self) -> list[TrialRecord]:
-        records = []
-        for path in sorted(self.study_dir.glob(f"trial_*/{RECORD_FILE}")):
-            with contextlib.suppress(OSError, *UNREADABLE):  # the study's reader names it
-                records.append(record_from_dict(json.loads(path.read_text())))
-        return records
+        return read_records(self.study_dir)[0]  # skipped files: the study's reader names them
 
     def poll(self) -> None:
         for record in self._records():

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from tunekit.tuning.records import TrialRecord
+from tunekit.records.trial import TrialRecord
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,10 @@ from typing import Any
 import keras_tuner
 from keras_tuner.src.engine import trial as trial_module
 
-from tunekit.tuning.atomic import write_text_atomic
-from tunekit.tuning.records import TrialRecord
-
-ORACLE_FILE = "oracle.json"
-TRIAL_FILE = "trial.json"
+from tunekit.records.atomic import write_text_atomic
+from tunekit.records.layout import TRIAL_FILE
+from tunekit.records.trial import TrialRecord
+from tunekit.tuning.plan import trial_values
 
 Trial = trial_module.Trial
 KTStatus = trial_module.TrialStatus
@@ -61,7 +60,10 @@ def trial_from_record(space: keras_tuner.HyperParameters, record: TrialRecord) -
     The oracle then ends it from the record, or runs it again if it never finished.
     """
     hyperparameters = space.copy()
-    hyperparameters.values = {**record.hyperparameters, **record.tuner_values}
+    hyperparameters.values = {
+        **trial_values(record.hyperparameters, record.repeat),
+        **record.tuner_values,
+    }
     return Trial(hyperparameters, trial_id=record.trial_id, status=KTStatus.RUNNING)
 
 

@@ -18,13 +18,12 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tunekit.errors import StudyLockedError, TunekitError
+from tunekit.records.layout import LOCK_FILE
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None  # type: ignore[assignment]
-
-LOCK_FILE = "tunekit.lock"
 
 
 def _alive(pid: int) -> bool:

@@ -1,39 +1,32 @@
-"""A study's metadata: what it was made with, so a rerun can resume it or refuse."""
+"""A study's metadata made from a command, and compared with a stored study's.
+
+The metadata itself, and its file, belong to ``tunekit.records.meta``; this module
+is the runner's side: it builds ``StudyMeta`` from a ``StudySpec``, says whether a
+rerun may continue a stored study, and rebuilds a spec from a stored study so that a
+worker can join it.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from tunekit import __version__
-from tunekit.config import (
-    DataSpec,
-    KeepCheckpoints,
-    SearchSettings,
-    StudySpec,
-    TrainSettings,
-    TunerKind,
-)
+from tunekit.config import DataSpec, SearchSettings, StudySpec
 from tunekit.errors import StudyConfigError
 from tunekit.hypermodels import Family, HPValue, Space
+from tunekit.records.layout import REFERENCE_SPACE, SEARCH_SPACE, record_paths
+from tunekit.records.meta import DataInfo, SpaceInfo, StudyMeta
+from tunekit.records.trial import UNREADABLE, TrialRecord, TrialStatus, read_record
 from tunekit.tuning.plan import space_values
-from tunekit.tuning.reading import STUDY_FILE
-from tunekit.tuning.records import (
-    RECORD_FILE,
-    SEARCH_SPACE,
-    UNREADABLE,
-    TrialRecord,
-    TrialStatus,
-    read_record,
-)
 from tunekit.tuning.search import objective_of
 
-#: Metadata that must match for a rerun to continue a study (``keep_checkpoints`` and a
-#: search's ``max_trials`` may change: a rerun with more trials extends the search).
+#: Settings that must match for a rerun to continue a study (``keep_checkpoints``,
+#: ``reference_repeats`` and a search's ``max_trials`` may change: a rerun with more
+#: trials extends the search, one with more repeats trains only the new repeats).
 _TRAIN_KEYS = ("epochs", "patience", "executions", "seed")
 _DATA_KEYS = ("name", "subset", "permute", "validation_size", "fingerprint")
 _SEARCH_KEYS = ("max_epochs", "factor")
@@ -45,38 +38,31 @@ def build_meta(
     reference: Mapping[str, HPValue],
     spaces: Sequence[Space],
     data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Describe a study as plain JSON-ready data."""
+) -> StudyMeta:
+    """Describe the study ``spec`` asks for, with the data's own description ``data``."""
     objective, direction = objective_of(spec, family)
-    meta: dict[str, Any] = {
-        "tunekit_version": __version__,
-        "family": family.name,
-        "tuner": spec.tuner.value,
-        "objective": objective,
-        "direction": direction,
-        "reference": dict(reference),
-        "spaces": {
-            space.name: {
-                "hp": space.hp,
-                "values": list(space_values(space, reference)),
-                "description": space.description,
-            }
+    return StudyMeta(
+        family=family.name,
+        tuner=spec.tuner,
+        objective=objective,
+        direction=direction,
+        reference=dict(reference),
+        spaces={
+            space.name: SpaceInfo(
+                space.hp, tuple(space_values(space, reference)), space.description
+            )
             for space in spaces
         },
-        "data": dict(data),
-        # The request itself, so reports can load the same data again (clock galleries).
-        "data_spec": {
-            k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec.data).items()
-        },
-        "train": spec.train.to_dict(),
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
-    if spec.tuner.is_search:
-        meta["search"] = spec.search.to_dict()
-    return meta
+        data=DataInfo.from_dict(data),
+        train=spec.train,
+        data_spec=spec.data,  # so reports can load the same data again (clock galleries)
+        search=spec.search if spec.tuner.is_search else None,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        tunekit_version=__version__,
+    )
 
 
-def differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+def differences(old: StudyMeta, new: StudyMeta) -> list[str]:
     """Say how ``new`` differs from the study ``old`` in ways that forbid mixing them.
 
     In a one-factor study, spaces that only one of them has are not a difference: a
@@ -84,42 +70,60 @@ def differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     search's spaces are its search space, so they must match.
     """
     found = [
-        f"{key}: {old.get(key)!r} in the study, {new.get(key)!r} now"
-        for key in ("family", "tuner", "objective")
-        if old.get(key) != new.get(key)
+        f"{key}: {before!r} in the study, {now!r} now"
+        for key, before, now in (
+            ("family", old.family, new.family),
+            ("tuner", old.tuner.value, new.tuner.value),
+            ("objective", old.objective, new.objective),
+        )
+        if before != now
     ]
-    for section, keys in (("train", _TRAIN_KEYS), ("data", _DATA_KEYS), ("search", _SEARCH_KEYS)):
+    sections = (
+        (old.train, new.train, _TRAIN_KEYS),
+        (old.data.details, new.data.details, _DATA_KEYS),
+        (_search_settings(old), _search_settings(new), _SEARCH_KEYS),
+    )
+    for before_section, now_section, keys in sections:
         for key in keys:
-            before, now = old.get(section, {}).get(key), new.get(section, {}).get(key)
+            before, now = _field(before_section, key), _field(now_section, key)
             if before != now:
                 found.append(f"{key}: {before!r} in the study, {now!r} now")
-    for hp, value in new.get("reference", {}).items():
-        before = old.get("reference", {}).get(hp)
+    for hp, value in new.reference.items():
+        before = old.reference.get(hp)
         if before != value:
             found.append(f"reference {hp}: {before!r} in the study, {value!r} now")
-    for name, space in new.get("spaces", {}).items():
-        before = old.get("spaces", {}).get(name)
-        if before is not None and before["values"] != space["values"]:
+    for name, space in new.spaces.items():
+        stored = old.spaces.get(name)
+        if stored is not None and list(stored.values) != list(space.values):
             found.append(
-                f"space {name} values: {before['values']} in the study, {space['values']} now"
+                f"space {name} values: {list(stored.values)} in the study, {list(space.values)} now"
             )
-    if new.get("tuner") != TunerKind.ONE_FACTOR.value:
-        before, now = sorted(old.get("spaces", {})), sorted(new.get("spaces", {}))
-        if before != now:
-            found.append(f"searched spaces: {','.join(before)} in the study, {','.join(now)} now")
+    if new.is_search and sorted(old.spaces) != sorted(new.spaces):
+        before, now = ",".join(sorted(old.spaces)), ",".join(sorted(new.spaces))
+        found.append(f"searched spaces: {before} in the study, {now} now")
     return found
 
 
-def merged(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
-    """Return ``new`` with the spaces of ``old`` kept and its creation time preserved."""
-    return {
-        **new,
-        "spaces": {**old.get("spaces", {}), **new.get("spaces", {})},
-        "created": old.get("created", new["created"]),
-    }
+def _search_settings(meta: StudyMeta) -> Mapping[str, Any]:
+    return meta.search.to_dict() if meta.search is not None else {}
 
 
-def spec_from_meta(meta: Mapping[str, Any], data_dir: Path | None = None) -> StudySpec:
+def _field(section: Any, key: str) -> Any:
+    return section.get(key) if isinstance(section, Mapping) else getattr(section, key)
+
+
+def merged(old: StudyMeta, new: StudyMeta) -> StudyMeta:
+    """Return ``new`` with the spaces of ``old`` kept and its creation time preserved.
+
+    The reference repeats are the most ever asked for: a rerun with fewer keeps
+    (and reports) the repeats already trained.
+    """
+    grown = new.with_spaces_of(old)
+    repeats = max(old.train.reference_repeats or 1, new.train.reference_repeats or 1)
+    return replace(grown, train=replace(grown.train, reference_repeats=repeats))
+
+
+def spec_from_meta(meta: StudyMeta, data_dir: Path | None = None) -> StudySpec:
     """Rebuild the spec of the study that ``meta`` describes (a worker joins it so).
 
     Args:
@@ -131,28 +135,23 @@ def spec_from_meta(meta: Mapping[str, Any], data_dir: Path | None = None) -> Stu
         StudyConfigError: The metadata lacks what a study needs.
     """
     try:
-        data, train = meta["data"], meta["train"]
-        search = dict(meta.get("search") or {})
-        search["objective"] = meta.get("objective")
-        requested = meta.get("data_spec") or {
-            "dataset": data["name"],
-            "subset": data.get("subset"),
-            "permute": data.get("permute"),
-            "validation_size": int(data.get("validation_size", 5000)),
-        }
-        here = data_dir or (Path(requested["data_dir"]) if requested.get("data_dir") else None)
+        requested = meta.data_spec or DataSpec(
+            dataset=meta.data.name,
+            subset=meta.data.subset,
+            permute=meta.data.permute,
+            validation_size=int(meta.data.validation_size or 5000),
+        )
+        # The user's own file is stored absolute; data_dir is for the IDX data sets.
+        here = None if requested.file else (data_dir or requested.data_dir)
+        search = meta.search or SearchSettings()
         return StudySpec(
-            family=meta["family"],
-            spaces=tuple(meta["spaces"]),
-            # The user's own file is stored absolute; data_dir is for the IDX data sets.
-            data=DataSpec(**{**requested, "data_dir": None if requested.get("file") else here}),
-            train=TrainSettings(
-                **{key: int(train[key]) for key in _TRAIN_KEYS},
-                keep_checkpoints=KeepCheckpoints(train.get("keep_checkpoints", "best")),
-            ),
-            reference_overrides=tuple(meta["reference"].items()),
-            tuner=TunerKind(meta.get("tuner", TunerKind.ONE_FACTOR.value)),
-            search=SearchSettings(**search),
+            family=meta.family,
+            spaces=tuple(meta.spaces),
+            data=replace(requested, data_dir=here),
+            train=meta.train,
+            reference_overrides=tuple(meta.reference.items()),
+            tuner=meta.tuner,
+            search=replace(search, objective=meta.objective),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise StudyConfigError(
@@ -160,26 +159,12 @@ def spec_from_meta(meta: Mapping[str, Any], data_dir: Path | None = None) -> Stu
         ) from None
 
 
-def stored_meta(study_dir: Path) -> dict[str, Any] | None:
-    """The study's metadata, or None if its file is missing, empty or corrupt."""
-    try:
-        loaded = json.loads((Path(study_dir) / STUDY_FILE).read_bytes().decode("utf-8"))
-    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    if not isinstance(loaded, dict) or "family" not in loaded:
-        return None
-    sections = ("reference", "spaces", "data", "train", "search")
-    if any(not isinstance(loaded.get(key, {}), dict) for key in sections):
-        return None  # parses, but not as tunekit wrote it
-    return loaded
-
-
 def has_trials(study_dir: Path) -> bool:
     """Whether ``study_dir`` holds at least one trial record."""
-    return any(Path(study_dir).glob(f"trial_*/{RECORD_FILE}"))
+    return bool(record_paths(study_dir))
 
 
-def recovery_problems(study_dir: Path, meta: Mapping[str, Any]) -> list[str]:
+def recovery_problems(study_dir: Path, meta: StudyMeta) -> list[str]:
     """Why the study in ``study_dir`` cannot be recovered from ``meta``; empty if it can.
 
     When ``tunekit_study.json`` is missing, empty or corrupt, a rerun of the command
@@ -200,7 +185,7 @@ def recovery_problems(study_dir: Path, meta: Mapping[str, Any]) -> list[str]:
 
 def _records(study_dir: Path) -> list[TrialRecord]:
     records = []
-    for path in sorted(study_dir.glob(f"trial_*/{RECORD_FILE}")):
+    for path in record_paths(study_dir):
         try:
             records.append(read_record(path))
         except (*UNREADABLE, OSError):
@@ -208,38 +193,36 @@ def _records(study_dir: Path) -> list[TrialRecord]:
     return records
 
 
-def _disagreements(records: Sequence[TrialRecord], meta: Mapping[str, Any]) -> list[str]:
+def _disagreements(records: Sequence[TrialRecord], meta: StudyMeta) -> list[str]:
     """How the records differ from the study ``meta`` describes, one line per trial."""
-    reference = meta.get("reference", {})
-    spaces = meta.get("spaces", {})
-    studied = {space["hp"] for space in spaces.values()}
-    search = meta.get("tuner") != TunerKind.ONE_FACTOR.value
-    train = meta.get("train", {})
+    studied = {space.hp for space in meta.spaces.values()}
+    train = meta.train
     found = []
     for record in records:
         trial = f"trial {record.trial_id}"
         ran = [ex.epochs_run for ex in record.executions]
-        if record.status is TrialStatus.COMPLETED and len(ran) != train.get("executions"):
-            found.append(f"{trial} ran {len(ran)} execution(s), not {train.get('executions')}")
+        if record.status is TrialStatus.COMPLETED and len(ran) != train.executions:
+            found.append(f"{trial} ran {len(ran)} execution(s), not {train.executions}")
             continue
-        if not search and max(ran, default=0) > train.get("epochs", 0):
-            found.append(f"{trial} trained {max(ran)} epochs, more than {train.get('epochs')}")
+        if not meta.is_search and max(ran, default=0) > train.epochs:
+            found.append(f"{trial} trained {max(ran)} epochs, more than {train.epochs}")
             continue
-        free = studied if search else _varied(spaces, record.space)
+        free = studied if meta.is_search else _varied(meta, record.space)
         outside = sorted(
             hp
             for hp, value in record.hyperparameters.items()
-            if reference.get(hp) != value and hp not in free
+            if meta.reference.get(hp) != value and hp not in free
         )
-        if record.family != meta.get("family"):
-            found.append(f"{trial} is a {record.family} model, not {meta.get('family')}")
-        elif record.objective != meta.get("objective"):
-            found.append(f"{trial} optimised {record.objective}, not {meta.get('objective')}")
-        elif set(record.hyperparameters) != set(reference):
+        if record.family != meta.family:
+            found.append(f"{trial} is a {record.family} model, not {meta.family}")
+        elif record.objective != meta.objective:
+            found.append(f"{trial} optimised {record.objective}, not {meta.objective}")
+        elif set(record.hyperparameters) != set(meta.reference):
             found.append(f"{trial} has other hyper-parameters than the {record.family} family")
-        elif (record.space == SEARCH_SPACE) != search:
-            found.append(f"{trial} belongs to a {'search' if not search else 'one-factor'} study")
-        elif not search and record.space not in ("reference", *spaces):
+        elif (record.space == SEARCH_SPACE) != meta.is_search:
+            kind = "one-factor" if meta.is_search else "search"
+            found.append(f"{trial} belongs to a {kind} study")
+        elif not meta.is_search and record.space not in (REFERENCE_SPACE, *meta.spaces):
             found.append(f"{trial} belongs to space {record.space}, not studied now")
         elif outside:
             values = ", ".join(f"{hp}={record.hyperparameters[hp]}" for hp in outside)
@@ -247,6 +230,6 @@ def _disagreements(records: Sequence[TrialRecord], meta: Mapping[str, Any]) -> l
     return found
 
 
-def _varied(spaces: Mapping[str, Any], space: str) -> set[str]:
+def _varied(meta: StudyMeta, space: str) -> set[str]:
     """The hyper-parameter a one-factor trial of ``space`` may change (none: the reference)."""
-    return {spaces[space]["hp"]} if space in spaces else set()
+    return {meta.spaces[space].hp} if space in meta.spaces else set()

@@ -22,9 +22,15 @@ from typing import Any
 
 import keras_tuner
 
-from tunekit.tuning.ktfiles import (
+from tunekit.records.layout import (
     ORACLE_FILE,
+    RECORD_FILE,
+    REFERENCE_SPACE,
+    SEARCH_SPACE,
     TRIAL_FILE,
+)
+from tunekit.records.trial import UNREADABLE, TrialStatus, read_record
+from tunekit.tuning.ktfiles import (
     KTStatus,
     Trial,
     display_state,
@@ -38,15 +44,7 @@ from tunekit.tuning.ktfiles import (
     trial_path,
     values_hash,
 )
-from tunekit.tuning.plan import (
-    REFERENCE_SPACE,
-    SEARCH_SPACE,
-    Variant,
-    find_variant,
-    search_label,
-    values_key,
-)
-from tunekit.tuning.records import RECORD_FILE, UNREADABLE, TrialStatus, read_record
+from tunekit.tuning.plan import Variant, find_variant, search_label, values_key
 
 _RUNNING = KTStatus.RUNNING
 _STOPPED = KTStatus.STOPPED
@@ -298,7 +296,9 @@ class PlanOracle(ResumableOracle):
     """Hands out each variant of a plan exactly once, across any number of restarts.
 
     It holds no position in the plan: each time it is asked for a trial it looks at
-    the trials that exist and hands out the first variant that has none.
+    the trials that exist and hands out the first variant that has none. Each repeat
+    of the reference is a variant of its own (told apart by ``tunekit/repeat``), so
+    a study given more repeats trains only the new ones.
 
     Args:
         plan: The variants to train, in order (a list, or a lazy ``GridPlan``).
@@ -321,7 +321,7 @@ class PlanOracle(ResumableOracle):
         }
         for variant in self.plan:
             if variant.key not in taken:
-                return {"status": _RUNNING, "values": dict(variant.values)}
+                return {"status": _RUNNING, "values": variant.trial_values}
         return {"status": _STOPPED, "values": None}
 
     def should_rerun(self, trial: Any) -> bool:
@@ -334,7 +334,10 @@ class PlanOracle(ResumableOracle):
         return found[1] if found else None
 
     def describe(self, values: Mapping[str, Any], trial_id: str) -> TrialIdentity:
-        """The variant's space, hp and value, and its 1-based place in the plan."""
+        """The variant's space, hp and value, and its 1-based place in the plan.
+
+        ``values`` are the trial's, a reference repeat's ``tunekit/repeat`` included.
+        """
         found = find_variant(self.plan, values)
         if found is None:
             return REFERENCE_SPACE, "", None, 0

@@ -17,14 +17,13 @@ from typing import Any
 
 from tunekit.config import DataSpec, StudySpec, TrainSettings
 from tunekit.hypermodels import get_family
+from tunekit.records.atomic import write_json_atomic
+from tunekit.records.layout import CHOICE_FILE, PERMUTATION_FAMILIES, REFERENCE_SPACE, STUDY_FILE
+from tunekit.records.study import StudyRecords, read_study
+from tunekit.records.trial import TrialStatus
 from tunekit.tuning.events import StudyObserver
-from tunekit.tuning.plan import REFERENCE_SPACE, Variant
-from tunekit.tuning.reading import STUDY_FILE, StudyRecords, read_study
-from tunekit.tuning.records import TrialStatus, write_json_atomic
+from tunekit.tuning.plan import Variant
 from tunekit.tuning.study import PreparedStudy, run_study
-
-FAMILIES = ("mlp", "cnn")
-CHOICE_FILE = "permutation.json"
 
 
 @dataclass(frozen=True)
@@ -70,8 +69,7 @@ def _best_record(study: StudyRecords) -> Any:
         for r in study.records
         if r.status is TrialStatus.COMPLETED and r.score is not None and math.isfinite(r.score)
     ]
-    minimise = study.meta.get("direction") == "min"
-    return (min if minimise else max)(scored, key=lambda r: r.score) if scored else None
+    return (min if study.meta.minimise else max)(scored, key=lambda r: r.score) if scored else None
 
 
 def permutation_studies(
@@ -85,7 +83,7 @@ def permutation_studies(
     root = Path(directory) / f"permutation-{data.dataset}"
     chosen = [
         choose_model(directory, name, data.dataset, (overrides or {}).get(name, {}))
-        for name in FAMILIES
+        for name in PERMUTATION_FAMILIES
     ]
     prepared = []
     for model in chosen:

@@ -11,13 +11,10 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from tunekit.hypermodels import HPValue, Space
-from tunekit.tuning.records import SEARCH_SPACE
-
-REFERENCE_SPACE = "reference"
+from tunekit.records.layout import REFERENCE_SPACE, SEARCH_SPACE
 
 __all__ = [
-    "REFERENCE_SPACE",
-    "SEARCH_SPACE",
+    "REPEAT_KEY",
     "GridPlan",
     "Variant",
     "find_variant",
@@ -25,8 +22,14 @@ __all__ = [
     "one_factor_plan",
     "search_label",
     "space_values",
+    "trial_values",
     "values_key",
 ]
+
+#: The trial value that tells a one-factor study's reference repeats apart. Like
+#: keras-tuner's ``tuner/`` values it is no model hyper-parameter: the model never
+#: sees it. Repeat 0 has none, so it is the reference of studies made before repeats.
+REPEAT_KEY = "tunekit/repeat"
 
 
 @dataclass(frozen=True)
@@ -41,23 +44,31 @@ class Variant:
         value: The value ``hp`` takes here (``None`` for the reference; a label such
             as ``"dropout=0.2, optimizer=adam"`` in a search).
         values: Every hyper-parameter's value for this variant.
+        repeat: Which training of the reference this is (0-based); 0 for every
+            other variant.
     """
 
     space: str
     hp: str
     value: HPValue | None
     values: Mapping[str, HPValue]
+    repeat: int = 0
+
+    @property
+    def trial_values(self) -> dict[str, Any]:
+        """The values its keras-tuner trial holds: ``values``, and the repeat if not 0."""
+        return trial_values(self.values, self.repeat)
 
     @property
     def key(self) -> str:
-        """A short hash of ``values``: the identity of the trained model."""
-        return values_key(self.values)
+        """A short hash of ``trial_values``: the identity of the trial."""
+        return values_key(self.trial_values)
 
     @property
     def label(self) -> str:
         """How the variant is named in tables, e.g. ``dropout=0.2``."""
         if self.space == REFERENCE_SPACE:
-            return REFERENCE_SPACE
+            return f"{REFERENCE_SPACE} (repeat {self.repeat})" if self.repeat else REFERENCE_SPACE
         return str(self.value) if self.space == SEARCH_SPACE else f"{self.hp}={self.value}"
 
 
@@ -67,19 +78,27 @@ def values_key(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def trial_values(values: Mapping[str, Any], repeat: int = 0) -> dict[str, Any]:
+    """A trial's values: the model's, with ``REPEAT_KEY`` added for a repeat above 0."""
+    return {**values, REPEAT_KEY: repeat} if repeat else dict(values)
+
+
 def space_values(space: Space, reference: Mapping[str, HPValue]) -> tuple[HPValue, ...]:
     """The values a space tries, with the reference value included where it is missing."""
     ref = reference[space.hp]
     return space.values if ref in space.values else (ref, *space.values)
 
 
-def one_factor_plan(spaces: Iterable[Space], reference: Mapping[str, HPValue]) -> list[Variant]:
+def one_factor_plan(
+    spaces: Iterable[Space], reference: Mapping[str, HPValue], repeats: int = 1
+) -> list[Variant]:
     """List the variants of a one-factor study, reference first, each model once.
 
-    The reference is the control of every space, so it is trained once however many
-    spaces are studied; a space's reference value maps onto that same variant.
+    The reference is the control of every space, so it is trained ``repeats`` times
+    however many spaces are studied, each repeat a trial with its own seeds, right
+    after one another; a space's reference value maps onto repeat 0.
     """
-    variants = [Variant(REFERENCE_SPACE, "", None, dict(reference))]
+    variants = [Variant(REFERENCE_SPACE, "", None, dict(reference), r) for r in range(repeats)]
     seen = {variants[0].key}
     for space in spaces:
         for value in space_values(space, reference):
@@ -171,7 +190,10 @@ class GridPlan(Sequence[Variant]):
 
 
 def find_variant(plan: Sequence[Variant], values: Mapping[str, Any]) -> tuple[int, Variant] | None:
-    """Return the index and variant of ``plan`` with exactly ``values``, or ``None``."""
+    """Return the index and variant of ``plan`` with exactly ``values``, or ``None``.
+
+    ``values`` are a trial's (``trial_values``): a reference repeat is found by its repeat.
+    """
     if isinstance(plan, GridPlan):
         return plan.find(values)
     key = values_key(values)

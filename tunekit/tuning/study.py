@@ -15,21 +15,16 @@ from typing import Any
 from tunekit.config import StudySpec, TunerKind, check_study_name
 from tunekit.errors import StudyConfigError, TunekitError
 from tunekit.hypermodels import family_dir_name, get_family
-from tunekit.tuning.atomic import remove_orphaned_temporaries
+from tunekit.records.atomic import remove_orphaned_temporaries
+from tunekit.records.layout import LOCK_FILE, STUDY_FILE
+from tunekit.records.meta import StudyMeta, stored_meta, write_meta
+from tunekit.records.study import StudyRecords, read_study, write_test_labels
+from tunekit.records.trial import TrialStatus
 from tunekit.tuning.checkpoints import prune_checkpoints
 from tunekit.tuning.events import NullObserver, StudyObserver, StudyStart
-from tunekit.tuning.lock import LOCK_FILE, study_lock
-from tunekit.tuning.meta import (
-    build_meta,
-    differences,
-    has_trials,
-    merged,
-    recovery_problems,
-    stored_meta,
-)
-from tunekit.tuning.plan import GridPlan, Variant, find_variant, one_factor_plan
-from tunekit.tuning.reading import STUDY_FILE, StudyRecords, read_study
-from tunekit.tuning.records import TrialStatus, write_json_atomic
+from tunekit.tuning.lock import study_lock
+from tunekit.tuning.meta import build_meta, differences, has_trials, merged, recovery_problems
+from tunekit.tuning.plan import GridPlan, Variant, find_variant, one_factor_plan, trial_values
 from tunekit.tuning.search import SearchCost, search_cost
 
 #: Where a local chief listens unless told otherwise: loopback, any free port.
@@ -76,7 +71,7 @@ def prepare_study(spec: StudySpec, directory: Path, name: str | None = None) -> 
     spaces = family.resolve_spaces(spec.spaces)
     plan: Sequence[Variant] = ()
     if spec.tuner is TunerKind.ONE_FACTOR:
-        plan = tuple(one_factor_plan(spaces, reference))
+        plan = tuple(one_factor_plan(spaces, reference, spec.train.reference_repeats or 1))
     elif spec.tuner is TunerKind.GRID:
         plan = GridPlan(spaces, reference)
     study_dir = Path(directory) / (study_name(spec) if name is None else check_study_name(name))
@@ -151,7 +146,8 @@ def run_study(
             existing = False
         if existing:  # a lost metadata file is written again from this command
             meta = merged(stored_meta(study_dir) or meta, meta)
-        write_json_atomic(study_dir / STUDY_FILE, meta)
+        write_meta(study_dir, meta)
+        _keep_test_labels(study_dir, data)
         observer.study_started(
             StudyStart(
                 study_dir=study_dir,
@@ -160,16 +156,26 @@ def run_study(
                 resumed=existing,
                 epochs=prepared.cost.trial_epochs,
                 executions=spec.train.executions,
-                objective=meta["objective"],
-                direction=meta["direction"],
+                objective=meta.objective,
+                direction=meta.direction,
                 moved_from=default_dir if moved_because else None,
                 moved_because=moved_because,
             )
         )
         tuner = make_tuner(prepared, data, observer)
         _search(tuner, prepared, data, observer, workers, listen)
-        prune_checkpoints(study_dir, spec.train.keep_checkpoints, meta["direction"])
+        prune_checkpoints(study_dir, spec.train.keep_checkpoints, meta.direction)
     return read_study(study_dir)
+
+
+def _keep_test_labels(study_dir: Path, data: Any) -> None:
+    """Keep a classifier's test labels, so reports can score each test image's prediction."""
+    y = getattr(getattr(data, "test", None), "y", None)
+    if y is None or getattr(y, "ndim", 0) != 1 or not len(y) or y.dtype.kind not in "iu":
+        return  # no test split, or not class labels (clock times): nothing to pair
+    if getattr(data, "num_classes", 0) < 2 or y.min() < 0:
+        return
+    write_test_labels(study_dir, tuple(y.tolist()))
 
 
 def _search(
@@ -195,7 +201,7 @@ def _search(
 
 
 def _choose_dir(
-    prepared: PreparedStudy, meta: dict[str, Any], overwrite: bool
+    prepared: PreparedStudy, meta: StudyMeta, overwrite: bool
 ) -> tuple[Path, tuple[str, ...]]:
     """The directory the study runs in, and how the default one differs if it moved.
 
@@ -238,7 +244,7 @@ def _holds_study(folder: Path) -> bool:
     return (folder / STUDY_FILE).exists() or has_trials(folder)
 
 
-def _mismatch(study_dir: Path, meta: dict[str, Any]) -> tuple[str, ...]:
+def _mismatch(study_dir: Path, meta: StudyMeta) -> tuple[str, ...]:
     """How the study in ``study_dir`` differs from ``meta`` (empty: none, or no study).
 
     A study whose metadata file was lost (missing, empty, corrupt) but whose trial
@@ -284,7 +290,10 @@ def _done(prepared: PreparedStudy) -> int:
     records = read_study(prepared.study_dir).records
     if prepared.plan:
         finished = [r for r in records if r.status is not TrialStatus.RUNNING]
-        return sum(find_variant(prepared.plan, r.hyperparameters) is not None for r in finished)
+        return sum(
+            find_variant(prepared.plan, trial_values(r.hyperparameters, r.repeat)) is not None
+            for r in finished
+        )
     if prepared.spec.tuner is TunerKind.HYPERBAND:
         return sum(r.status is not TrialStatus.RUNNING for r in records)
     return sum(r.status in (TrialStatus.COMPLETED, TrialStatus.DIVERGED) for r in records)

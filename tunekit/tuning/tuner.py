@@ -18,27 +18,15 @@ from tunekit.config import KeepCheckpoints, TrainSettings
 from tunekit.errors import InvalidConfigError, TunekitError
 from tunekit.hypermodels import DataShape, Family, HPValue
 from tunekit.hypermodels._hypermodels import TunekitHyperModel
+from tunekit.records.layout import ORACLE_FILE, RECORD_FILE
+from tunekit.records.trial import UNREADABLE, TrialRecord, TrialStatus, read_record, write_record
 from tunekit.tuning.backend import trained_with
 from tunekit.tuning.checkpoints import prune_checkpoints, save_checkpoint, trial_checkpoint
 from tunekit.tuning.events import StudyObserver
-from tunekit.tuning.ktfiles import (
-    ORACLE_FILE,
-    is_worker,
-    load_state,
-    save_state,
-    tuner_path,
-)
+from tunekit.tuning.ktfiles import is_worker, load_state, save_state, tuner_path
 from tunekit.tuning.oracle import ResumableOracle
-from tunekit.tuning.plan import values_key
-from tunekit.tuning.records import (
-    RECORD_FILE,
-    UNREADABLE,
-    TrialRecord,
-    TrialStatus,
-    read_record,
-    write_record,
-)
-from tunekit.tuning.training import train_execution
+from tunekit.tuning.plan import REPEAT_KEY, trial_values, values_key
+from tunekit.tuning.training import TEST_PREDICTED, class_predictions, train_execution
 
 #: keras-tuner's own values in a trial (Hyperband's schedule); they are not model values.
 TUNER_PREFIX = "tuner/"
@@ -136,9 +124,11 @@ class StudyTuner(keras_tuner.Tuner):
         schedule = {
             k: v for k, v in trial.hyperparameters.values.items() if k.startswith(TUNER_PREFIX)
         }
+        # Which training of the reference this is; like the schedule, not a model value.
+        repeat = int(trial.hyperparameters.values.get(REPEAT_KEY, 0))
         trial_dir = Path(self.get_trial_dir(trial.trial_id))
-        _check_not_taken(trial_dir, values)
-        space, hp, value, number = self.names.describe(values, trial.trial_id)
+        _check_not_taken(trial_dir, values, repeat)
+        space, hp, value, number = self.names.describe(trial_values(values, repeat), trial.trial_id)
         record = TrialRecord(
             trial_id=trial.trial_id,
             family=self.family.name,
@@ -150,6 +140,7 @@ class StudyTuner(keras_tuner.Tuner):
             started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             tuner_values=schedule,
             trained_with=trained_with(),
+            repeat=repeat,
         )
         write_record(trial_dir, record)
         self.observer.trial_started(record, number)
@@ -225,7 +216,8 @@ class StudyTuner(keras_tuner.Tuner):
         executions = []
         params = None
         for index in range(self.settings.executions):
-            seed = self.settings.seed + index
+            # Repeats of the reference continue the seeds, so no two trainings share one.
+            seed = self.settings.seed + record.repeat * self.settings.executions + index
             keras.backend.clear_session()  # collects garbage too: a second gc.collect costs ~0.4 s
             keras.utils.set_random_seed(seed)
             try:
@@ -268,7 +260,10 @@ class StudyTuner(keras_tuner.Tuner):
             if index == 0 and keep:
                 save_checkpoint(model, trial_dir)
             executions.append(execution)
+            steps = int(model.steps_per_execution)
             del model
+        if executions:  # what the trial trained with, for a reader comparing times
+            record = record.finished(trained_with=f"{trained_with()}, steps_per_execution={steps}")
         return _summarise(record, tuple(executions), params, record.objective)
 
     def _training_data(
@@ -323,8 +318,10 @@ def _has_state(study_dir: Path) -> bool:
     return (study_dir / ORACLE_FILE).exists() or any(study_dir.glob("trial_*"))
 
 
-def _check_not_taken(trial_dir: Path, values: Mapping[str, Any]) -> None:
+def _check_not_taken(trial_dir: Path, values: Mapping[str, Any], repeat: int = 0) -> None:
     """Refuse to run a trial whose folder holds the record of a trial with other values.
+
+    Another repeat of the reference has the same values, so the repeat is compared too.
 
     Raises:
         RecordClash: The record would be overwritten; the study stops instead.
@@ -333,7 +330,8 @@ def _check_not_taken(trial_dir: Path, values: Mapping[str, Any]) -> None:
         record = read_record(trial_dir / RECORD_FILE)
     except (FileNotFoundError, *UNREADABLE):
         return
-    if values_key(record.hyperparameters) != values_key(values):
+    held = trial_values(record.hyperparameters, record.repeat)
+    if values_key(held) != values_key(trial_values(values, repeat)):
         raise RecordClash(
             f"{trial_dir} already holds the record of {record.label}; it is kept. "
             "Rerun the study: a new trial id is chosen for the next variant"
@@ -379,7 +377,8 @@ def _evaluator(family: Family, values: dict[str, HPValue], data: Any) -> Any:
 
     def evaluate(model: Any) -> tuple[dict[str, float], dict[str, Any]]:
         metrics = model.evaluate(x, encoded, batch_size=batch, verbose=0, return_dict=True)
-        return {k: float(v) for k, v in metrics.items()}, {}
+        predicted = class_predictions(model, x, batch) if data.num_classes > 1 else None
+        return {k: float(v) for k, v in metrics.items()}, {TEST_PREDICTED: predicted}
 
     return evaluate
 

@@ -14,30 +14,31 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tunekit.errors import StudyConfigError, TunekitError
+from tunekit.records.atomic import write_json_atomic
+from tunekit.records.layout import WORKERS_DIR
+from tunekit.records.meta import StudyMeta, read_meta
+from tunekit.records.trial import TrialRecord
 from tunekit.tuning.distributed import (
     CHIEF_FILE,
     CHIEF_LOST_AFTER,
     CHIEF_LOST_EXIT,
     CHIEF_WAIT,
     HEARTBEAT_SECONDS,
-    WORKERS_DIR,
     die_with_chief,
     environ,
     parse_address,
     reachable,
 )
 from tunekit.tuning.events import NullObserver, StudyObserver, StudyStart
-from tunekit.tuning.reading import read_meta
-from tunekit.tuning.records import TrialRecord, write_json_atomic
 
 if TYPE_CHECKING:
     from tunekit.tuning.study import PreparedStudy
 
 
-def worker_start(prepared: PreparedStudy, meta: dict[str, Any]) -> StudyStart:
+def worker_start(prepared: PreparedStudy, meta: StudyMeta) -> StudyStart:
     """What a worker announces when it joins: the study's own objective and direction."""
     spec = prepared.spec
     return StudyStart(
@@ -47,8 +48,8 @@ def worker_start(prepared: PreparedStudy, meta: dict[str, Any]) -> StudyStart:
         resumed=True,
         epochs=prepared.cost.trial_epochs,  # Hyperband: its longest round
         executions=spec.train.executions,
-        objective=str(meta.get("objective")),
-        direction=str(meta.get("direction", "max")),  # clocks: lower error is better
+        objective=meta.objective,
+        direction=meta.direction,  # clocks: lower error is better
     )
 
 
@@ -205,10 +206,10 @@ def run_worker(
             )
         time.sleep(1.0)
     data = load_data(spec.data)
-    if data.fingerprint != meta.get("data", {}).get("fingerprint"):
+    if data.fingerprint != meta.data.fingerprint:
         raise StudyConfigError(
             f"The data on this machine differs from the study's (fingerprint {data.fingerprint}, "
-            f"the study has {meta.get('data', {}).get('fingerprint')}); give --data-dir."
+            f"the study has {meta.data.fingerprint}); give --data-dir."
         )
     prepared = prepare_study(spec, study_dir.parent, study_dir.name)
     inner = observer or NullObserver()

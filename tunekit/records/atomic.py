@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def _umask() -> int:
@@ -48,6 +50,11 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` atomically (see ``write_bytes_atomic``)."""
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON so that a reader never sees half a file, even after a kill."""
+    write_text_atomic(path, json.dumps(data, indent=1, allow_nan=False))
 
 
 def replace_durably(written: Path, path: Path) -> None:

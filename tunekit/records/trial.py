@@ -8,6 +8,7 @@ Reports, leaderboards and exports use these records only, never keras-tuner obje
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from dataclasses import asdict, dataclass, field, replace
@@ -15,11 +16,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from tunekit.tuning.atomic import write_text_atomic
+from tunekit.records.atomic import write_json_atomic
+from tunekit.records.layout import RECORD_FILE, REFERENCE_SPACE, SEARCH_SPACE
 
-RECORD_FILE = "tunekit.json"
 SCHEMA_VERSION = 1
-SEARCH_SPACE = "search"  # the space of every trial of a joint search
 
 
 class TrialStatus(str, Enum):
@@ -49,6 +49,9 @@ class ExecutionRecord:
         status: Completed, diverged or failed.
         reason: Why the execution diverged or failed.
         extra: Family-specific results (for example per-image test errors).
+        test_predicted: A classifier's predicted class of every test image, in the
+            test split's order (``None`` when not recorded: not a classifier, no
+            test split, or a record written before tunekit kept it).
     """
 
     seed: int
@@ -62,6 +65,7 @@ class ExecutionRecord:
     status: TrialStatus = TrialStatus.COMPLETED
     reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    test_predicted: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class TrialRecord:
             epoch, bracket, round and the trial whose weights this one continues.
         trained_with: Keras version, backend and device of the process that trained
             it ("" in records written before tunekit recorded it).
+        repeat: Which training of a one-factor study's reference this is, 0-based
+            (``--reference-repeats``); 0 for every other trial.
     """
 
     trial_id: str
@@ -107,12 +113,13 @@ class TrialRecord:
     started: str = ""
     tuner_values: dict[str, Any] = field(default_factory=dict)
     trained_with: str = ""
+    repeat: int = 0
 
     @property
     def label(self) -> str:
-        """How the trial is named in tables, e.g. ``dropout=0.2`` or ``a=1, b=x``."""
-        if self.space == "reference":
-            return "reference"
+        """How the trial is named in tables, e.g. ``dropout=0.2``, ``reference (repeat 2)``."""
+        if self.space == REFERENCE_SPACE:
+            return f"{REFERENCE_SPACE} (repeat {self.repeat})" if self.repeat else REFERENCE_SPACE
         return str(self.value) if self.space == SEARCH_SPACE else f"{self.hp}={self.value}"
 
     def finished(self, **changes: Any) -> TrialRecord:
@@ -139,9 +146,54 @@ def _nan_if_none(values: list[Any]) -> list[float]:
     return [math.nan if v is None else float(v) for v in values]
 
 
+#: The smallest little-endian unsigned type that holds every value, by upper bound.
+_INT_TYPES = ((1 << 8, "uint8", "<u1"), (1 << 16, "uint16", "<u2"), (1 << 32, "uint32", "<u4"))
+
+
+def encode_ints(values: tuple[int, ...] | list[int] | None) -> dict[str, Any] | None:
+    """Pack non-negative integers (class indices) as base64 of little-endian bytes.
+
+    10,000 test images of fewer than 256 classes take 13,336 characters, not the
+    ~20,000 of a JSON list, and the file stays one readable JSON document.
+
+    Raises:
+        ValueError: A value is negative or does not fit in 32 bits.
+    """
+    if values is None:
+        return None
+    top = max(values, default=0)
+    if min(values, default=0) < 0:
+        raise ValueError("class indices must be 0 or more")
+    for bound, name, code in _INT_TYPES:
+        if top < bound:
+            packed = b"".join(int(v).to_bytes(int(code[-1]), "little") for v in values)
+            return {"dtype": name, "n": len(values), "data": base64.b64encode(packed).decode()}
+    raise ValueError(f"class index {top} does not fit in 32 bits")
+
+
+def decode_ints(data: Any) -> tuple[int, ...] | None:
+    """Unpack ``encode_ints`` output; a plain list is read too, ``None`` stays ``None``.
+
+    Raises:
+        ValueError, KeyError, TypeError: The data is damaged (see ``UNREADABLE``).
+    """
+    if data is None:
+        return None
+    if isinstance(data, list):
+        return tuple(int(v) for v in data)
+    width = {name: int(code[-1]) for _, name, code in _INT_TYPES}[data["dtype"]]
+    raw = base64.b64decode(data["data"], validate=True)
+    if len(raw) % width or ("n" in data and len(raw) // width != int(data["n"])):
+        raise ValueError(f"{len(raw)} bytes of {data['dtype']} do not make {data.get('n')} values")
+    return tuple(int.from_bytes(raw[i : i + width], "little") for i in range(0, len(raw), width))
+
+
 def record_to_dict(record: TrialRecord) -> dict[str, Any]:
     """Return the record as JSON-ready plain data."""
-    return {"schema": SCHEMA_VERSION, **_clean(asdict(record))}
+    data = {"schema": SCHEMA_VERSION, **_clean(asdict(record))}
+    for plain, ex in zip(data["executions"], record.executions, strict=True):
+        plain["test_predicted"] = encode_ints(ex.test_predicted)
+    return data
 
 
 def record_from_dict(data: dict[str, Any]) -> TrialRecord:
@@ -159,6 +211,7 @@ def record_from_dict(data: dict[str, Any]) -> TrialRecord:
             status=TrialStatus(ex.get("status", "completed")),
             reason=ex.get("reason"),
             extra=ex.get("extra", {}),
+            test_predicted=decode_ints(ex.get("test_predicted")),
         )
         for ex in data.get("executions", [])
     )
@@ -179,6 +232,7 @@ def record_from_dict(data: dict[str, Any]) -> TrialRecord:
         started=data.get("started", ""),
         tuner_values=dict(data.get("tuner_values", {})),
         trained_with=str(data.get("trained_with", "")),
+        repeat=int(data.get("repeat") or 0),
     )
 
 
@@ -199,11 +253,6 @@ def read_record(path: Path) -> TrialRecord:
             not a record (see ``UNREADABLE``).
     """
     return record_from_dict(json.loads(Path(path).read_bytes().decode("utf-8")))
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so that a reader never sees half a file, even after a kill."""
-    write_text_atomic(path, json.dumps(data, indent=1, allow_nan=False))
 
 
 def write_record(trial_dir: Path, record: TrialRecord) -> Path:
