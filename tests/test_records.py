@@ -103,3 +103,10 @@ def test_reading_studies_and_reporting_import_neither_keras_nor_the_runner():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_value_tunekit_would_refuse_makes_the_file_corrupt_not_a_crash(tmp_path):
+    (tmp_path / STUDY_FILE).write_text(json.dumps({"family": "mlp", "train": {"epochs": 0}}))
+    with pytest.raises(StudyFormatError, match=STUDY_FILE):
+        read_meta(tmp_path)
+    assert stored_meta(tmp_path) is None

@@ -13,6 +13,7 @@ from tunekit.report._paired import (
     BETTER,
     NOISE,
     WORSE,
+    PairedChange,
     correctness,
     paired_bootstrap,
     paired_wald,
@@ -159,3 +160,9 @@ def test_a_tiny_study_records_every_test_prediction(tiny_data_dir, tmp_path):
         assert abs(right - ex.test_metrics["accuracy"]) < 1e-6
     md = render_ablation(ablation_info(study), "md")
     assert "| verdict |" in md and "paired 95% CI" in md
+
+
+def test_a_change_that_is_not_a_number_is_never_better_or_worse():
+    nan = float("nan")
+    assert verdict(PairedChange(nan, nan, nan, 10, "paired bootstrap"), None, False) == NOISE
+    assert verdict(PairedChange(nan, nan, nan, 10, "paired bootstrap"), 0.1, True) == NOISE

@@ -5,7 +5,12 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from tunekit.tuning.training import STEPS_PER_EXECUTION, train_execution, use_fast_steps
+from tunekit.tuning.training import (
+    STEPS_PER_EXECUTION,
+    class_predictions,
+    train_execution,
+    use_fast_steps,
+)
 
 
 def _model(**compile_args):
@@ -41,3 +46,10 @@ def test_train_execution_trains_with_the_lever():
         evaluate=lambda m: ({}, {}),
     )
     assert record.epochs_run == 2 and seen == [STEPS_PER_EXECUTION] * 2
+
+
+def test_a_model_with_several_outputs_records_no_class_predictions():
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, [keras.layers.Dense(3)(inputs), keras.layers.Dense(1)(inputs)])
+    assert class_predictions(model, np.zeros((5, 4), "float32")) is None
+    assert len(class_predictions(_model(), np.zeros((5, 4), "float32"))) == 5

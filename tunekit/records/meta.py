@@ -215,7 +215,7 @@ class StudyMeta:
                 created=str(data.get("created") or ""),
                 tunekit_version=str(data.get("tunekit_version") or ""),
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, TunekitError) as exc:
             raise StudyFormatError(
                 f"not a study's metadata ({type(exc).__name__}: {exc})"
             ) from None

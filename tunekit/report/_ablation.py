@@ -202,6 +202,13 @@ def floor_note(paired_rows: int, floors: int) -> str:
     )
 
 
+def _higher_is_better(study: StudyRecords, metric: str) -> bool:
+    """The objective's own direction; another metric is better low if a loss or an error."""
+    if metric == study.meta.metric:
+        return not study.meta.minimise
+    return "loss" not in metric and "error" not in metric
+
+
 def ablation_info(study: StudyRecords, metric: str = "accuracy") -> list[AblationTable]:
     """Compute one ablation table per space of ``study``; running trials are left out.
 
@@ -214,7 +221,7 @@ def ablation_info(study: StudyRecords, metric: str = "accuracy") -> list[Ablatio
         if not group.members:
             continue
         reference = next((m for m in group.members if m.is_reference), None)
-        higher = study.meta.direction != "min"
+        higher = _higher_is_better(study, metric)
         rows = tuple(_row(m, reference, metric, study.test_labels, higher) for m in group.members)
         paired = [r for r in rows if r.paired is not None]
         note = floor_note(len(paired), sum(r.floor is not None for r in paired))

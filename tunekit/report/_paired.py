@@ -108,8 +108,12 @@ def seed_floor(reference: Sequence[float], n_variant: int) -> float | None:
 def verdict(change: PairedChange, floor: float | None, higher_is_better: bool) -> str:
     """``better``, ``worse`` or ``within noise`` by ``VERDICT_RULE``.
 
-    Without a floor (a reference trained once) the test-set interval decides alone.
+    Without a floor (a reference trained once) the test-set interval decides alone. A
+    change that is not a number (a model that diverged before its first best epoch)
+    judges nothing: within noise.
     """
+    if not all(math.isfinite(v) for v in (change.delta, change.lo, change.hi)):
+        return NOISE
     if not change.excludes_zero or (floor is not None and abs(change.delta) <= floor):
         return NOISE
     return BETTER if (change.delta > 0) == higher_is_better else WORSE
@@ -138,7 +142,8 @@ def clock_errors(record: TrialRecord) -> tuple[np.ndarray, np.ndarray] | None:
         errors.append(time_error(trues[-1], np.asarray(pred, dtype=np.float64)))
     if not trues or any(not np.array_equal(t, trues[0]) for t in trues):
         return None
-    return trues[0], np.mean(errors, axis=0)
+    mean_errors = np.mean(errors, axis=0)
+    return (trues[0], mean_errors) if np.all(np.isfinite(mean_errors)) else None
 
 
 def clock_change(variant: TrialRecord, reference: TrialRecord) -> PairedChange | None:
