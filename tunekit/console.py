@@ -393,7 +393,7 @@ def leaderboard_table(info: LeaderboardInfo, title: str = "") -> _Fitted:
 
 
 def _changes(row: LeaderboardRow) -> str:
-    return ", ".join(f"{hp}={value}" for hp, value in row.changes) or "reference"
+    return ", ".join(f"{hp}={value}" for hp, value in row.changes) or row.label
 
 
 def _number(value: float | None) -> str:
