@@ -118,13 +118,18 @@ class TrialRecord:
     @property
     def label(self) -> str:
         """How the trial is named in tables, e.g. ``dropout=0.2``, ``reference (repeat 2)``."""
-        if self.space == REFERENCE_SPACE:
-            return f"{REFERENCE_SPACE} (repeat {self.repeat})" if self.repeat else REFERENCE_SPACE
-        return str(self.value) if self.space == SEARCH_SPACE else f"{self.hp}={self.value}"
+        return trial_label(self.space, self.hp, self.value, self.repeat)
 
     def finished(self, **changes: Any) -> TrialRecord:
         """Return a copy with ``changes`` applied."""
         return replace(self, **changes)
+
+
+def trial_label(space: str, hp: str, value: Any, repeat: int = 0) -> str:
+    """A trial's name: ``reference``, ``reference (repeat 2)``, ``dropout=0.2``, ``a=1, b=x``."""
+    if space == REFERENCE_SPACE:
+        return f"{REFERENCE_SPACE} (repeat {repeat})" if repeat else REFERENCE_SPACE
+    return str(value) if space == SEARCH_SPACE else f"{hp}={value}"
 
 
 def _clean(value: Any) -> Any:

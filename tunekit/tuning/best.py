@@ -19,8 +19,6 @@ from tunekit.records.study import StudyRecords
 from tunekit.records.trial import TrialRecord
 from tunekit.tuning.checkpoints import best_record, trial_checkpoint
 
-#: What a study directory made before tunekit recorded ``keep_checkpoints`` kept.
-
 
 class MissingWeightsError(TunekitError):
     """The best trial's weights are not on disk, so its model cannot be rebuilt."""

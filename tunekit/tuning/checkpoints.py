@@ -14,9 +14,6 @@ from tunekit.records.layout import CHECKPOINT_FILE, LEGACY_CHECKPOINT_FILE
 from tunekit.records.study import read_study
 from tunekit.records.trial import TrialRecord, TrialStatus
 
-#: keras-tuner's own name for a trial's weights, so its ``get_best_models()`` finds them.
-#: What tunekit called them before; studies made then are still read.
-
 #: Trials whose score is a result; failed and invalid ones have no weights worth keeping.
 _SCORED = (TrialStatus.COMPLETED, TrialStatus.DIVERGED)
 

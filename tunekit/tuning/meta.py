@@ -20,7 +20,8 @@ from tunekit.errors import StudyConfigError
 from tunekit.hypermodels import Family, HPValue, Space
 from tunekit.records.layout import REFERENCE_SPACE, SEARCH_SPACE, record_paths
 from tunekit.records.meta import DataInfo, SpaceInfo, StudyMeta
-from tunekit.records.trial import UNREADABLE, TrialRecord, TrialStatus, read_record
+from tunekit.records.study import read_records
+from tunekit.records.trial import TrialRecord, TrialStatus
 from tunekit.tuning.plan import space_values
 from tunekit.tuning.search import objective_of
 
@@ -184,13 +185,7 @@ def recovery_problems(study_dir: Path, meta: StudyMeta) -> list[str]:
 
 
 def _records(study_dir: Path) -> list[TrialRecord]:
-    records = []
-    for path in record_paths(study_dir):
-        try:
-            records.append(read_record(path))
-        except (*UNREADABLE, OSError):
-            continue  # the study's reader names it; it says nothing about the command
-    return records
+    return read_records(study_dir)[0]  # skipped files: the study's reader names them
 
 
 def _disagreements(records: Sequence[TrialRecord], meta: StudyMeta) -> list[str]:

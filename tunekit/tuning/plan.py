@@ -12,6 +12,7 @@ from typing import Any, overload
 
 from tunekit.hypermodels import HPValue, Space
 from tunekit.records.layout import REFERENCE_SPACE, SEARCH_SPACE
+from tunekit.records.trial import trial_label
 
 __all__ = [
     "REPEAT_KEY",
@@ -67,9 +68,7 @@ class Variant:
     @property
     def label(self) -> str:
         """How the variant is named in tables, e.g. ``dropout=0.2``."""
-        if self.space == REFERENCE_SPACE:
-            return f"{REFERENCE_SPACE} (repeat {self.repeat})" if self.repeat else REFERENCE_SPACE
-        return str(self.value) if self.space == SEARCH_SPACE else f"{self.hp}={self.value}"
+        return trial_label(self.space, self.hp, self.value, self.repeat)
 
 
 def values_key(values: Mapping[str, Any]) -> str:
