@@ -117,7 +117,7 @@ class ClockGalleryInfo:
     images: tuple[GalleryImage, ...]
 
 
-def _predictions(
+def recorded_times(
     record: TrialRecord, index: int, ex: ExecutionRecord, problems: list[str]
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """An execution's (true, predicted) minutes, or ``None`` with a problem if unusable."""
@@ -143,7 +143,7 @@ def _errors(record: TrialRecord, problems: list[str]) -> np.ndarray | None:
     """Every finite test error of a trial, over its executions (``None`` without any)."""
     found = []
     for index, ex in enumerate(record.executions):
-        pair = _predictions(record, index, ex, problems)
+        pair = recorded_times(record, index, ex, problems)
         if pair is not None:
             errors = time_error(*pair)
             found.append(errors[np.isfinite(errors)])
@@ -232,7 +232,7 @@ def clock_gallery_info(
         return None
     record = next(r for r in study.records if r.trial_id == histograms.best.trial_id)
     for index, ex in enumerate(record.executions):
-        pair = _predictions(record, index, ex, [])
+        pair = recorded_times(record, index, ex, [])
         if pair is None:
             continue
         true, pred = pair

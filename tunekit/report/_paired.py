@@ -16,6 +16,7 @@ import numpy as np
 
 from tunekit.clocktime import time_error
 from tunekit.records.trial import TrialRecord
+from tunekit.report._clock import recorded_times
 from tunekit.report._stats import Z975, std
 
 BETTER, WORSE, NOISE = "better", "worse", "within noise"
@@ -134,12 +135,12 @@ def class_change(
 def clock_errors(record: TrialRecord) -> tuple[np.ndarray, np.ndarray] | None:
     """Per test clock, the true minutes and the error averaged over executions."""
     trues, errors = [], []
-    for ex in record.executions:
-        true, pred = ex.extra.get("true_minutes"), ex.extra.get("pred_minutes")
-        if not true or pred is None or len(true) != len(pred):
+    for index, ex in enumerate(record.executions):
+        times = recorded_times(record, index, ex, [])  # its problems: the clock report's
+        if times is None or times[0].size == 0:
             return None
-        trues.append(np.asarray(true, dtype=np.float64))
-        errors.append(time_error(trues[-1], np.asarray(pred, dtype=np.float64)))
+        trues.append(times[0])
+        errors.append(time_error(*times))
     if not trues or any(not np.array_equal(t, trues[0]) for t in trues):
         return None
     mean_errors = np.mean(errors, axis=0)
