@@ -53,3 +53,39 @@ def test_a_model_with_several_outputs_records_no_class_predictions():
     model = keras.Model(inputs, [keras.layers.Dense(3)(inputs), keras.layers.Dense(1)(inputs)])
     assert class_predictions(model, np.zeros((5, 4), "float32")) is None
     assert len(class_predictions(_model(), np.zeros((5, 4), "float32"))) == 5
+
+
+def test_class_predictions_in_big_batches_match_one_call_per_image():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(700, 4)).astype("float32")
+    model = _model()
+    one_by_one = np.argmax(keras.ops.convert_to_numpy(model(x, training=False)), axis=1)
+    assert class_predictions(model, x, batch_size=8) == tuple(one_by_one.tolist())
+
+
+def test_trials_run_with_the_libraries_objects_frozen_and_released_after(tiny_data_dir, tmp_path):
+    import gc
+
+    from tunekit.config import DataSpec, StudySpec, TrainSettings
+    from tunekit.tuning.events import NullObserver
+    from tunekit.tuning.study import prepare_study, run_study
+
+    from ..conftest import TINY_VAL
+
+    class Watch(NullObserver):
+        frozen: list[int] = []
+
+        def trial_started(self, record, number):
+            self.frozen.append(gc.get_freeze_count())
+
+    before = gc.get_freeze_count()
+    spec = StudySpec(
+        family="mlp",
+        spaces=("width",),
+        data=DataSpec("mnist", tiny_data_dir, subset=60, validation_size=TINY_VAL),
+        train=TrainSettings(epochs=1, reference_repeats=1),
+    )
+    watch = Watch()
+    run_study(prepare_study(spec, tmp_path), observer=watch)
+    assert watch.frozen and min(watch.frozen) > before + 1000  # keras and tensorflow's objects
+    assert gc.get_freeze_count() == before

@@ -22,6 +22,7 @@ from tunekit.records.study import StudyRecords, read_study, write_test_labels
 from tunekit.records.trial import TrialStatus
 from tunekit.tuning.checkpoints import prune_checkpoints
 from tunekit.tuning.events import NullObserver, StudyObserver, StudyStart
+from tunekit.tuning.heap import frozen_heap
 from tunekit.tuning.lock import study_lock
 from tunekit.tuning.meta import build_meta, differences, has_trials, merged, recovery_problems
 from tunekit.tuning.plan import GridPlan, Variant, find_variant, one_factor_plan, trial_values
@@ -190,12 +191,13 @@ def _search(
     from tunekit.tuning.tuner import StudyAborted
 
     try:
-        if workers:
-            from tunekit.tuning.distributed import run_chief
+        with frozen_heap():  # each trial's garbage collection skips the libraries' objects
+            if workers:
+                from tunekit.tuning.distributed import run_chief
 
-            run_chief(tuner, prepared, workers=workers, listen=listen, observer=observer)
-        else:
-            tuner.search(data=data)
+                run_chief(tuner, prepared, workers=workers, listen=listen, observer=observer)
+            else:
+                tuner.search(data=data)
     except StudyAborted as exc:
         raise StudyConfigError(f"{exc}.") from None
 

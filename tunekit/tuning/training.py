@@ -24,14 +24,23 @@ Evaluator = Callable[[Any], tuple[dict[str, float], dict[str, Any]]]
 TEST_PREDICTED = "test_predicted"
 
 
+#: Input values per batch when predicting the test classes: about 1,300 28x28 images.
+#: Each eager call costs milliseconds of Python whatever its size, so 512-image batches
+#: spent 0.2 s a trial on the MLP and these spend 0.08 s (benchmarks/README.md).
+PREDICT_VALUES = 2**20
+
+
 def class_predictions(model: Any, x: Any, batch_size: int = 512) -> tuple[int, ...] | None:
     """Each test image's predicted class, or ``None`` if the output is not class scores.
 
     The model is called batch by batch, not through ``predict``: a new ``predict``
     function per trial makes TensorFlow warn about retracing in the user's terminal.
+    Batches hold at least ``batch_size`` images, more when the images are small.
     The report pairs these with the test labels.
     """
-    batches = [model(x[i : i + batch_size], training=False) for i in range(0, len(x), batch_size)]
+    per_image = max(1, int(np.prod(np.shape(x)[1:])))
+    rows = max(batch_size, PREDICT_VALUES // per_image)
+    batches = [model(x[i : i + rows], training=False) for i in range(0, len(x), rows)]
     if not batches or isinstance(batches[0], (list, tuple, dict)):
         return None  # several outputs: not one row of class scores per image
     scores = np.concatenate([keras.ops.convert_to_numpy(b) for b in batches])

@@ -33,6 +33,7 @@ from tunekit.tuning.distributed import (
     reachable,
 )
 from tunekit.tuning.events import NullObserver, StudyObserver, StudyStart
+from tunekit.tuning.heap import frozen_heap
 
 if TYPE_CHECKING:
     from tunekit.tuning.study import PreparedStudy
@@ -229,7 +230,8 @@ def run_worker(
         from tunekit.tuning.tuner import StudyAborted, TrialLimitReached
 
         try:
-            tuner.search(data=data)
+            with frozen_heap():  # each trial's garbage collection skips the libraries' objects
+                tuner.search(data=data)
         except StudyAborted as exc:
             raise StudyConfigError(f"{exc}.") from None
         except TrialLimitReached:
