@@ -215,7 +215,7 @@ def run_study(
     directory: Path | str = "runs",
     name: str | None = None,
     overwrite: bool = False,
-    workers: int = 0,
+    workers: int | None = None,
     listen: str = "127.0.0.1:0",
     yes: bool = False,
     observer: StudyObserver | None = None,
@@ -236,6 +236,9 @@ def run_study(
             ``FILE.py:NAME`` or ``package.module:NAME``.
         reference_repeats: Trainings of a one-factor study's reference
             (``--reference-repeats``); ``None``: 3, or 1 for a search.
+        workers: Worker processes (``--workers``); ``None``: this process, or for a
+            study of more than 100 trials to train, one worker that a fresh one
+            replaces every 20 trials, so memory stays flat.
 
     Returns:
         The study, read when it ended.
@@ -278,7 +281,7 @@ def run_study(
         tuner=kind,
         search=SearchSettings(max_trials, objective, max_epochs, factor),
     )
-    if workers < 0:
+    if workers is not None and workers < 0:
         raise TunekitError(f"workers must be 0 or more, got {workers}.")
     prepared = prepare_study(spec, Path(directory), name)
     check_cost(spec, prepared.cost, yes)

@@ -118,6 +118,14 @@ class StudyProgress:
             highlight=False,
             soft_wrap=not self.console.is_terminal,  # a log keeps whole lines
         )
+        if start.recycled:
+            self.console.print(
+                "A long study: it trains in a worker process that a fresh one replaces every "
+                "20 trials, so memory stays flat (--workers 0 trains in this one).",
+                markup=False,
+                highlight=False,
+                soft_wrap=not self.console.is_terminal,
+            )
         self.study_task = self.progress.add_task(
             "trials", total=start.total, completed=start.done, info=""
         )

@@ -205,3 +205,39 @@ def test_a_worker_on_a_clock_study_ranks_lower_errors_as_better(tmp_path):
     meta = StudyMeta("clock", objective="val_time_error", direction="min")
     start = worker_start(prepared, meta)
     assert (start.objective, start.direction) == ("val_time_error", "min")
+
+
+@pytest.mark.parametrize("threshold", [2, 100], ids=["long", "short"])
+def test_a_long_study_trains_in_a_recycled_worker_unasked(
+    tiny_data_dir, tmp_path, monkeypatch, threshold
+):
+    from tunekit.config import DataSpec, StudySpec, TrainSettings
+    from tunekit.tuning import study as study_module
+    from tunekit.tuning.events import NullObserver
+
+    class Watch(NullObserver):
+        def __init__(self):
+            self.starts, self.workers, self.pids = [], [], set()
+
+        def study_started(self, start):
+            self.starts.append(start)
+
+        def workers_started(self, address, workers):
+            self.workers.append(workers)
+
+    monkeypatch.setattr(study_module, "LONG_STUDY_TRIALS", threshold)
+    spec = StudySpec(
+        "mlp",
+        ("width",),
+        DataSpec("mnist", tiny_data_dir, validation_size=TINY_VAL),
+        TrainSettings(epochs=1, reference_repeats=1),
+    )
+    watch = Watch()
+    prepared = study_module.prepare_study(spec, tmp_path)
+    records = study_module.run_study(prepared, observer=watch).records  # workers unset
+    assert sorted(r.label for r in records) == sorted(["reference", *WIDTHS[1:]])
+    assert all(r.status is TrialStatus.COMPLETED for r in records)
+    long = threshold < len(WIDTHS)
+    assert watch.starts[0].recycled is long
+    assert watch.workers == ([1] if long else [])
+    assert (prepared.study_dir / WORKERS_DIR / "worker1.log").exists() is long

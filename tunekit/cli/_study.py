@@ -19,6 +19,7 @@ from tunekit.cli._app import (
     show_leaderboard,
 )
 from tunekit.config import (
+    LONG_STUDY_TRIALS,
     DataSpec,
     KeepCheckpoints,
     SearchSettings,
@@ -159,8 +160,14 @@ def study(
         ),
     ] = 3,
     workers: Annotated[
-        int, typer.Option(help="Train in N worker processes on this machine (0: in this one).")
-    ] = 0,
+        int | None,
+        typer.Option(
+            help="Train in N worker processes on this machine (0: in this one). "
+            f"Default: in this one, or, past {LONG_STUDY_TRIALS} trials to train, in one worker "
+            "that a fresh one replaces every 20 trials, so memory stays flat.",
+            show_default=False,
+        ),
+    ] = None,
     listen: Annotated[
         str,
         typer.Option(
@@ -216,7 +223,7 @@ def _execute_study(
     name: str | None,
     overwrite: bool,
     *,
-    workers: int = 0,
+    workers: int | None = None,
     listen: str = "127.0.0.1:0",
     yes: bool = False,
 ) -> None:
@@ -224,7 +231,7 @@ def _execute_study(
     from tunekit.tuning.search import check_cost
     from tunekit.tuning.study import prepare_study, run_study
 
-    if workers < 0:
+    if workers is not None and workers < 0:
         raise TunekitError(f"--workers must be 0 or more, got {workers}.")
     prepared = prepare_study(spec, directory, name)
     if spec.tuner.is_search:
@@ -306,12 +313,14 @@ def run_file(
         bool, typer.Option("--yes", help="Start a grid of more than 100 trials.")
     ] = False,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
             help="Train in N worker processes on this machine (0: in this one). "
-            "Not for permutation files."
+            f"Default: in this one, or, past {LONG_STUDY_TRIALS} trials to train, in one worker "
+            "that a fresh one replaces every 20 trials. Not for permutation files.",
+            show_default=False,
         ),
-    ] = 0,
+    ] = None,
 ) -> None:
     """Run (or resume) the study a TOML study file describes.
 

@@ -25,6 +25,9 @@ class StudyStart:
         moved_from: The default directory, when it held a study made with other
             settings and this study went to ``study_dir`` instead.
         moved_because: How the study in ``moved_from`` differs.
+        recycled: The study is long, so it trains in a worker process that a fresh
+            one replaces every few trials, which keeps memory flat (``run_study``'s
+            ``workers=None``); the user did not ask for workers.
     """
 
     study_dir: Path
@@ -37,6 +40,7 @@ class StudyStart:
     direction: str = "max"
     moved_from: Path | None = None
     moved_because: tuple[str, ...] = ()
+    recycled: bool = False
 
 
 class StudyObserver(Protocol):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tunekit.config import StudySpec, TunerKind, check_study_name
+from tunekit.config import LONG_STUDY_TRIALS, StudySpec, TunerKind, check_study_name
 from tunekit.errors import StudyConfigError, TunekitError
 from tunekit.hypermodels import family_dir_name, get_family
 from tunekit.records.atomic import remove_orphaned_temporaries
@@ -96,7 +96,7 @@ def run_study(
     *,
     overwrite: bool = False,
     observer: StudyObserver | None = None,
-    workers: int = 0,
+    workers: int | None = None,
     listen: str = LOOPBACK,
 ) -> StudyRecords:
     """Run (or resume) a study and return its records.
@@ -109,7 +109,9 @@ def run_study(
         overwrite: Discard a study made with another configuration in the directory.
         observer: Receives progress.
         workers: Train in this many worker processes, with this process as the
-            chief that hands out trials (0: train here).
+            chief that hands out trials (0: train here). ``None``: train here, or in
+            one worker replaced every 20 trials when more than
+            ``LONG_STUDY_TRIALS`` trials are left to train, so memory stays flat.
         listen: ``HOST:PORT`` the chief listens on (port 0: any free port);
             ``0.0.0.0:PORT`` lets workers on other machines join.
 
@@ -149,11 +151,14 @@ def run_study(
             meta = merged(stored_meta(study_dir) or meta, meta)
         write_meta(study_dir, meta)
         _keep_test_labels(study_dir, data)
+        done = _done(prepared)
+        recycled = workers is None and prepared.cost.trials - done > LONG_STUDY_TRIALS
+        workers = 1 if recycled else workers or 0
         observer.study_started(
             StudyStart(
                 study_dir=study_dir,
                 total=prepared.cost.trials,
-                done=_done(prepared),
+                done=done,
                 resumed=existing,
                 epochs=prepared.cost.trial_epochs,
                 executions=spec.train.executions,
@@ -161,6 +166,7 @@ def run_study(
                 direction=meta.direction,
                 moved_from=default_dir if moved_because else None,
                 moved_because=moved_because,
+                recycled=recycled,
             )
         )
         tuner = make_tuner(prepared, data, observer)
