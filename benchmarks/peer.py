@@ -67,7 +67,9 @@ def run_plain(data: Any, hp: str, choices: list[Any], epochs: int, patience: int
     for trial in tuner.oracle.get_best_trials(len(choices)):
         model = tuner.load_model(trial)
         value = trial.hyperparameters.get(hp)
-        _, test = model.evaluate(data.test.x, data.test.y, batch_size=512, verbose=0)
+        targets = tuner.hypermodel.encode(trial.hyperparameters, data.test.y)  # as the loss wants
+        metrics = model.evaluate(data.test.x, targets, batch_size=512, verbose=0, return_dict=True)
+        test = metrics["accuracy"]
         rows.append((value, trial.score, float(test)))
     return wall, sorted(rows, key=lambda row: choices.index(row[0]))
 
