@@ -19,8 +19,11 @@ SEED_LIMIT = 2**32 - 1
 CLOCK_IMAGE_SIZES = (32, 256)
 #: Fewest generated clocks that leave images in each of train, validation and test.
 MIN_CLOCKS = 20
+#: A local worker hands over to a fresh process after this many trials: TensorFlow keeps
+#: a few MB of every model's graphs however the session is cleared (benchmarks/README.md).
+TRIALS_PER_PROCESS = 20
 #: A study with more trials than this still to train runs, unless told how, in one local
-#: worker process that a fresh one replaces every ``TRIALS_PER_PROCESS`` (20) trials.
+#: worker process that a fresh one replaces every ``TRIALS_PER_PROCESS`` trials.
 #: TensorFlow keeps about 6 MB of every trained model however the session is cleared,
 #: so one process grows by about 0.6 GB per 100 trials; a worker costs a second
 #: TensorFlow process (about 0.7 GB) and a 10 s start-up per 20 trials, which pays only

@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from tunekit.config import TRIALS_PER_PROCESS
 from tunekit.hypermodels import Family
 from tunekit.records.trial import TrialRecord, TrialStatus
 from tunekit.report import (
@@ -121,7 +122,8 @@ class StudyProgress:
         if start.recycled:
             self.console.print(
                 "A long study: it trains in a worker process that a fresh one replaces every "
-                "20 trials, so memory stays flat (--workers 0 trains in this one).",
+                f"{TRIALS_PER_PROCESS} trials, so memory stays flat (--workers 0 trains in "
+                "this one).",
                 markup=False,
                 highlight=False,
                 soft_wrap=not self.console.is_terminal,

@@ -217,7 +217,7 @@ def test_a_long_study_trains_in_a_recycled_worker_unasked(
 
     class Watch(NullObserver):
         def __init__(self):
-            self.starts, self.workers, self.pids = [], [], set()
+            self.starts, self.workers = [], []
 
         def study_started(self, start):
             self.starts.append(start)

@@ -73,7 +73,8 @@ def test_trials_run_with_the_libraries_objects_frozen_and_released_after(tiny_da
     from ..conftest import TINY_VAL
 
     class Watch(NullObserver):
-        frozen: list[int] = []
+        def __init__(self):
+            self.frozen = []
 
         def trial_started(self, record, number):
             self.frozen.append(gc.get_freeze_count())

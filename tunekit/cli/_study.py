@@ -20,6 +20,7 @@ from tunekit.cli._app import (
 )
 from tunekit.config import (
     LONG_STUDY_TRIALS,
+    TRIALS_PER_PROCESS,
     DataSpec,
     KeepCheckpoints,
     SearchSettings,
@@ -164,7 +165,7 @@ def study(
         typer.Option(
             help="Train in N worker processes on this machine (0: in this one). "
             f"Default: in this one, or, past {LONG_STUDY_TRIALS} trials to train, in one worker "
-            "that a fresh one replaces every 20 trials, so memory stays flat.",
+            f"that a fresh one replaces every {TRIALS_PER_PROCESS} trials, so memory stays flat.",
             show_default=False,
         ),
     ] = None,
@@ -317,7 +318,8 @@ def run_file(
         typer.Option(
             help="Train in N worker processes on this machine (0: in this one). "
             f"Default: in this one, or, past {LONG_STUDY_TRIALS} trials to train, in one worker "
-            "that a fresh one replaces every 20 trials. Not for permutation files.",
+            f"that a fresh one replaces every {TRIALS_PER_PROCESS} trials. Not for permutation "
+            "files.",
             show_default=False,
         ),
     ] = None,

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tunekit.config import TRIALS_PER_PROCESS
 from tunekit.errors import StudyConfigError, TunekitError
 from tunekit.records.layout import WORKERS_DIR
 from tunekit.records.study import read_records
@@ -47,9 +48,6 @@ DEAD_AFTER = 120.0  # a worker on another machine silent this long is taken for 
 CHIEF_LOST_AFTER = 120.0  # a worker gives up after its chief is unreachable this long
 CHIEF_WAIT = 60.0  # how long a starting worker waits for the chief to answer
 MAX_RESTARTS = 3  # a local worker that dies is restarted this many times at most
-#: A local worker hands over to a fresh process after this many trials: TensorFlow keeps
-#: a few MB of every model's graphs however the session is cleared (benchmarks/README.md).
-TRIALS_PER_PROCESS = 20
 CONFIG_ERROR_EXIT = 2  # a worker's exit code for a TunekitError: restarting cannot help
 CHIEF_LOST_EXIT = 3
 RECYCLE_EXIT = 4  # a worker's exit code at its trial limit: start a fresh one

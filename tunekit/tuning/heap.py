@@ -20,8 +20,8 @@ from collections.abc import Iterator
 def frozen_heap() -> Iterator[None]:
     """Freeze the objects alive now for the block; unfreeze them when it ends.
 
-    Nested uses are safe: an inner block freezes the outer block's newer objects and
-    its end returns every frozen object to the collector, which the outer end repeats.
+    Nested use is correct but loses the gain: an inner block's end returns every frozen
+    object to the collector, so the rest of the outer block runs unfrozen.
     """
     gc.collect()  # what is garbage now is freed now, not kept for the whole search
     gc.freeze()

@@ -110,7 +110,7 @@ def run_study(
         observer: Receives progress.
         workers: Train in this many worker processes, with this process as the
             chief that hands out trials (0: train here). ``None``: train here, or in
-            one worker replaced every 20 trials when more than
+            one worker replaced every ``TRIALS_PER_PROCESS`` trials when more than
             ``LONG_STUDY_TRIALS`` trials are left to train, so memory stays flat.
         listen: ``HOST:PORT`` the chief listens on (port 0: any free port);
             ``0.0.0.0:PORT`` lets workers on other machines join.
