@@ -1,9 +1,9 @@
 """Telling the time from an analogue clock (the seed's task 3), in every label representation.
 
-Each representation encodes the [hour, minute] label differently and decodes the
-model's output back to minutes on the 12-hour dial, so every representation is
-scored on the same footing: the "common-sense" error, the circular difference in
-minutes (11:55 against 0:05 is 10 minutes).
+Each representation (``clock_representations``) encodes the [hour, minute] label
+differently and decodes the model's output back to minutes on the 12-hour dial, so
+every representation is scored on the same footing: the "common-sense" error, the
+circular difference in minutes (11:55 against 0:05 is 10 minutes).
 
 The ``seed`` backbone is the convolutional base from the seed report's appendix; the
 ``bn`` backbone adds batch normalisation and a deeper, narrower stack, which the seed's
@@ -12,7 +12,6 @@ network lacks (it stays at chance on fully rotated clocks).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,16 +21,10 @@ from tunekit.clocktime import DIAL, labels_to_minutes, time_error, time_metrics
 from tunekit.errors import InvalidConfigError
 from tunekit.hypermodels._checks import Check, Choice, Real, Whole
 from tunekit.hypermodels._family import DataShape, Family, Space
+from tunekit.hypermodels.clock_representations import REPRESENTATIONS_BY_NAME, get_representation
 
-REPRESENTATIONS = (
-    "regression",  # (h + m/60) / 12 in [0, 1), circular loss: the seed's first model
-    "class24",  # 24 classes of 30 minutes
-    "class720",  # one class per minute
-    "multihead",  # hour: 12-way softmax; minute: regression (the seed's appendix)
-    "periodic",  # cos(pi h / 12), cos(pi m / 60) with a cos output activation (the seed's)
-    "sincos",  # beyond the seed: a sin/cos pair per hand, no t / -t ambiguity
-    "hour_sincos",  # beyond the seed: hour softmax plus a minute sin/cos head
-)
+#: The representations' names, in the order the ``representation`` space tries them.
+REPRESENTATIONS = tuple(REPRESENTATIONS_BY_NAME)
 
 REFERENCE: dict[str, Any] = {
     "representation": "multihead",  # the seed's best (about 5 minutes mean error)
@@ -63,72 +56,14 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def _angle(sin: np.ndarray, cos: np.ndarray) -> np.ndarray:
-    """Angle of (sin, cos) as a fraction of a turn in [0, 1)."""
-    return np.mod(np.arctan2(sin, cos) / (2 * math.pi), 1.0)
-
-
-def _hour_and_minute(hour_fraction: np.ndarray, minute: np.ndarray) -> np.ndarray:
-    """Combine a continuous hour hand (fraction of a turn) with a minute reading.
-
-    The hour hand sits ``minute / 60`` of the way to the next hour, so the hour is
-    the nearest whole hour once that offset is taken out.
-    """
-    hour = np.mod(np.round(hour_fraction * 12 - minute / 60.0), 12)
-    return hour * 60 + minute
-
-
 def encode(representation: str, labels: np.ndarray) -> Any:
     """Encode ``(N, 2)`` [hour, minute] labels as ``representation``'s targets."""
-    labels = np.asarray(labels)
-    hour, minute = labels[:, 0] % 12, labels[:, 1].astype("float32")
-    total = labels_to_minutes(labels)
-    if representation == "regression":
-        return (total / DIAL).astype("float32")[:, None]
-    if representation == "class24":
-        return (total // 30).astype("int64")
-    if representation == "class720":
-        return total.astype("int64")
-    if representation == "multihead":
-        return {"hour": hour.astype("int64"), "minute": (minute / 60.0)[:, None]}
-    if representation == "periodic":
-        return np.stack(
-            [np.cos(math.pi * hour / 12), np.cos(math.pi * minute / 60)], axis=1
-        ).astype("float32")
-    turn_h, turn_m = 2 * math.pi * total / DIAL, 2 * math.pi * minute / 60
-    minute_pair = np.stack([np.sin(turn_m), np.cos(turn_m)], axis=1).astype("float32")
-    if representation == "sincos":
-        hour_pair = np.stack([np.sin(turn_h), np.cos(turn_h)], axis=1).astype("float32")
-        return np.concatenate([hour_pair, minute_pair], axis=1)
-    if representation == "hour_sincos":
-        return {"hour": hour.astype("int64"), "minute": minute_pair}
-    raise ValueError(f"unknown representation {representation!r}")
+    return get_representation(representation).encode(np.asarray(labels))
 
 
 def decode(representation: str, output: Any) -> np.ndarray:
     """Turn a model's predictions back into minutes on the dial (floats in [0, 720))."""
-    if representation == "regression":
-        return np.mod(np.asarray(output)[:, 0], 1.0) * DIAL
-    if representation == "class24":
-        return np.argmax(output, axis=1) * 30.0 + 15.0
-    if representation == "class720":
-        return np.argmax(output, axis=1).astype("float64")
-    if representation == "multihead":
-        minute = np.clip(np.asarray(output["minute"])[:, 0], 0.0, 59.999 / 60) * 60
-        return np.argmax(output["hour"], axis=1) * 60.0 + minute
-    if representation == "periodic":
-        out = np.clip(np.asarray(output, dtype="float64"), -1.0, 1.0)
-        hour = np.arccos(out[:, 0]) * 12 / math.pi
-        minute = np.arccos(out[:, 1]) * 60 / math.pi
-        return np.mod(np.round(hour), 12) * 60 + minute  # the label is the whole hour
-    if representation == "sincos":
-        out = np.asarray(output, dtype="float64")
-        minute = _angle(out[:, 2], out[:, 3]) * 60
-        return _hour_and_minute(_angle(out[:, 0], out[:, 1]), minute)
-    if representation == "hour_sincos":
-        pair = np.asarray(output["minute"], dtype="float64")
-        return np.argmax(output["hour"], axis=1) * 60.0 + _angle(pair[:, 0], pair[:, 1]) * 60
-    raise ValueError(f"unknown representation {representation!r}")
+    return get_representation(representation).decode(output)
 
 
 def _backbone(keras: Any, inputs: Any, name: str) -> Any:
@@ -155,61 +90,17 @@ def _backbone(keras: Any, inputs: Any, name: str) -> Any:
     return keras.layers.Flatten()(x)
 
 
-def _dense(keras: Any, x: Any, layers: int, dropout_after: int | None = None) -> Any:
-    for index in range(layers):
-        x = keras.layers.Dense(200, activation="relu")(x)
-        if index == dropout_after:
-            x = keras.layers.Dropout(0.1)(x)
-    return x
-
-
-def _circular_loss(y_true: Any, y_pred: Any) -> Any:
-    """Mean circular distance between fractions of a turn: 0.95 and 0.05 are 0.1 apart."""
-    import keras
-
-    diff = keras.ops.abs(y_true - y_pred)
-    diff = diff - keras.ops.floor(diff)
-    return keras.ops.mean(keras.ops.minimum(diff, 1.0 - diff), axis=-1)
-
-
 def build_clock(values: Mapping[str, Any], shape: DataShape) -> Any:
     """Build and compile the clock reader that ``values`` describe."""
     import keras
 
-    representation = values["representation"]
+    representation = get_representation(values["representation"])
     inputs = keras.Input(shape=shape.input_shape[:2])
     pixels = keras.layers.Reshape((*shape.input_shape[:2], 1))(inputs)
-    features = _backbone(keras, pixels, values["backbone"])
-    if representation in ("multihead", "hour_sincos"):
-        hour = _dense(keras, features, 2, dropout_after=0)
-        hour = keras.layers.Dense(12, activation="softmax", name="hour")(hour)
-        minute = _dense(keras, features, 4, dropout_after=2)
-        minute = (
-            keras.layers.Dense(1, activation="softplus", name="minute")(minute)
-            if representation == "multihead"
-            else keras.layers.Dense(2, name="minute")(minute)
-        )
-        outputs: Any = {"hour": hour, "minute": minute}
-        loss: Any = {"hour": "sparse_categorical_crossentropy", "minute": "mse"}
-    else:
-        head = _dense(keras, features, 2, dropout_after=0)
-        outputs, loss = _single_head(keras, head, representation)
+    outputs, loss = representation.head(keras, _backbone(keras, pixels, values["backbone"]))
     model = keras.Model(inputs, outputs)
     model.compile(optimizer=keras.optimizers.Adam(values["learning_rate"]), loss=loss)
     return model
-
-
-def _single_head(keras: Any, head: Any, representation: str) -> tuple[Any, Any]:
-    if representation == "regression":
-        return keras.layers.Dense(1)(head), _circular_loss
-    if representation in ("class24", "class720"):
-        classes = 24 if representation == "class24" else DIAL
-        return keras.layers.Dense(classes, activation="softmax")(head), (
-            "sparse_categorical_crossentropy"
-        )
-    if representation == "periodic":
-        return keras.layers.Dense(2, activation=keras.ops.cos)(head), "mse"
-    return keras.layers.Dense(4)(head), "mse"  # sincos
 
 
 def _predict(model: Any, x: np.ndarray) -> Any:
