@@ -1,4 +1,4 @@
-"""What tunekit shows in a terminal about trained models: the best trial, predictions.
+"""What tunekit shows in a terminal about trained models: the best trial, predictions, clocks.
 
 Like ``tunekit.console``, this is rich code only: it renders info objects that the
 library computed and prints nothing itself.
@@ -11,6 +11,7 @@ import math
 from rich.table import Table
 from rich.text import Text
 
+from tunekit.clock_reading import ClockReadings
 from tunekit.predict import Predictions
 from tunekit.report import fmt_metric, metric_unit
 from tunekit.tuning.best import BestTrial
@@ -55,3 +56,40 @@ def predictions_table(predictions: Predictions, top: int = 10) -> Table:
     for row in predictions.rows[:top]:
         table.add_row(*(str(row[i]) for i in indices))
     return table
+
+
+def readings_table(readings: ClockReadings, top: int = 20) -> Table:
+    """The time read on each of the first ``top`` clocks, and its error given the true time."""
+    count = len(readings.sources)
+    title = f"Times read by {readings.model} ({readings.representation})"
+    if count > top:
+        title += f": first {top} of {count}"
+    table = Table(title=title, title_justify="left")
+    shown = [c for c in readings.columns if c not in ("hour", "minute", "minutes")]
+    for column in shown:
+        table.add_column(column, justify="left" if column == "source" else "right")
+    indices = [readings.columns.index(c) for c in shown]
+    for row in readings.rows[:top]:
+        table.add_row(*(Text(str(row[i])) for i in indices))
+    return table
+
+
+def reading_errors_table(metrics: dict[str, float]) -> Table:
+    """The reading errors as clock studies summarise them (``time_metrics``'s keys)."""
+    table = Table(title="Reading errors", title_justify="left", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    table.add_row("mean", f"{metrics['time_error']:.2f} min")
+    table.add_row("median", f"{metrics['time_error_median']:.2f} min")
+    table.add_row("90th percentile", f"{metrics['time_error_p90']:.2f} min")
+    table.add_row("hour right", f"{metrics['hour_accuracy']:.1%}")
+    table.add_row("within 1 minute", f"{metrics['within_1_minute']:.1%}")
+    return table
+
+
+def reading_errors_line(metrics: dict[str, float], count: int) -> str:
+    """``mean error 3.41 min, median 1.20 min over 1800 clocks``: the summary in one line."""
+    return (
+        f"mean error {metrics['time_error']:.2f} min, "
+        f"median {metrics['time_error_median']:.2f} min over {count} clocks"
+    )

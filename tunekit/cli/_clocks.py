@@ -1,4 +1,4 @@
-"""``tunekit clocks``: synthetic analogue clocks."""
+"""``tunekit clocks``: synthetic analogue clocks, and reading the time on clock images."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from tunekit.cli._app import (
     ClockStyleName,
     app,
     friendly,
+    out,
     say,
 )
 from tunekit.config import (
     check_whole,
 )
 
-clocks_app = typer.Typer(help="Synthetic analogue clocks: look at what a model must read.")
+clocks_app = typer.Typer(
+    help="Analogue clocks: look at what a model must read, and read the time on images."
+)
 app.add_typer(clocks_app, name="clocks")
 
 
@@ -45,3 +48,64 @@ def clocks_preview(
         count, image_size=image_size, seed=seed, style=clock_style(style.value)
     )
     say(f"Wrote {draw_contact_sheet(images, labels, out_path)}")
+
+
+_SHOWN = 20  # readings shown in the terminal; --out writes them all
+
+
+@clocks_app.command("read")
+@friendly
+def clocks_read(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Clock images: PNG or JPG files of any size, or a .npy array of square "
+            "images (N x S x S uint8, as the course's images.npy; one S x S image counts as "
+            "one). Colour becomes grey, and each image is resized to the model's input.",
+            metavar="INPUT",
+            show_default=False,
+        ),
+    ],
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="A clock model's .keras file, from tunekit best --export on a clock study "
+            "(default: the pretrained reader shipped with tunekit).",
+        ),
+    ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            help="A .npy array of the true times, N x 2 [hour, minute] (hour 0-23, read "
+            "modulo 12), one per image in order: prints the reading errors.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="CSV file to write every reading to (index, source, time, hour, minute, "
+            "minutes; with --labels also true_time, error).",
+        ),
+    ] = None,
+) -> None:
+    """Read the time on clock images with a clock model.
+
+    Prints the time read on each image; with --labels, the errors, ending in one line:
+    mean error M min, median D min over N clocks. A bad input writes nothing.
+    """
+    from tunekit.clock_reading import read_clocks, write_readings
+    from tunekit.console_models import reading_errors_line, reading_errors_table, readings_table
+
+    readings = read_clocks(inputs, model=model, labels=labels)
+    out.print(readings_table(readings, top=_SHOWN))
+    count = len(readings.sources)
+    if output is not None:
+        say(f"Wrote {count} readings to {write_readings(readings, output)}")
+    elif count > _SHOWN:
+        say(f"Pass --out times.csv to write all {count} readings.")
+    if readings.metrics is not None:
+        out.print(reading_errors_table(readings.metrics))
+        say(reading_errors_line(readings.metrics, count))

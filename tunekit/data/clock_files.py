@@ -83,7 +83,7 @@ def load_clock_files(data_dir: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """
     data_dir = Path(data_dir)
     images = _images(_read(data_dir / IMAGES_FILE), data_dir / IMAGES_FILE)
-    labels = _labels(_read(data_dir / LABELS_FILE), data_dir / LABELS_FILE)
+    labels = check_labels(_read(data_dir / LABELS_FILE), data_dir / LABELS_FILE)
     if len(images) != len(labels):
         raise DataFormatError(
             f"{data_dir}: {IMAGES_FILE} holds {len(images)} images but {LABELS_FILE} holds "
@@ -102,12 +102,25 @@ def save_clock_files(data_dir: str | Path, images: np.ndarray, labels: np.ndarra
 
 
 def _read(path: Path) -> np.ndarray:
-    """Load one .npy file without pickles, turning failures into one-line errors."""
+    """Load one of the course's files; a missing one names both files it needs."""
     if not path.is_file():
         raise DataNotFoundError(
             f"{path} not found: the clock data needs {IMAGES_FILE} and {LABELS_FILE} in "
             f"{path.parent}"
         )
+    return read_npy(path)
+
+
+def read_npy(path: Path) -> np.ndarray:
+    """Load one .npy file without pickles, turning failures into one-line errors.
+
+    Raises:
+        DataNotFoundError: There is no file at ``path``.
+        DataFormatError: The file is not a numpy .npy array (or holds Python objects).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataNotFoundError(f"{path} not found; give a numpy .npy file")
     try:
         return np.load(path, allow_pickle=False)
     except (OSError, ValueError) as exc:
@@ -122,6 +135,15 @@ def _images(raw: np.ndarray, path: Path) -> np.ndarray:
         raise DataFormatError(
             f"{path}: images have shape {raw.shape}; expected (N, S, S) square grayscale"
         )
+    return pixels_as_uint8(raw, path)
+
+
+def pixels_as_uint8(raw: np.ndarray, path: Path) -> np.ndarray:
+    """Convert pixels to uint8: integers in 0-255 as they are, floats in 0-1 or 0-255 scaled.
+
+    Raises:
+        DataFormatError: The pixels are not numbers, or lie outside those ranges.
+    """
     if raw.dtype == np.uint8:
         return raw
     if np.issubdtype(raw.dtype, np.integer):
@@ -136,8 +158,18 @@ def _images(raw: np.ndarray, path: Path) -> np.ndarray:
     return np.round(raw * scale).astype(np.uint8)
 
 
-def _labels(raw: np.ndarray, path: Path) -> np.ndarray:
-    """Check label shape, type and ranges; returns int64 [hour, minute] pairs."""
+def check_labels(raw: np.ndarray, path: Path, *, max_hour: int = 11) -> np.ndarray:
+    """Check label shape, type and ranges; returns int64 [hour, minute] pairs.
+
+    Args:
+        raw: The labels as loaded.
+        path: The file they came from, for the messages.
+        max_hour: The largest hour allowed: 11 for the course's files, 23 where a
+            24-hour label is read modulo 12.
+
+    Raises:
+        DataFormatError: The labels are not (N, 2) whole numbers in range.
+    """
     if raw.ndim != 2 or raw.shape[1] != 2:
         raise DataFormatError(f"{path}: labels have shape {raw.shape}; expected (N, 2)")
     if np.issubdtype(raw.dtype, np.floating):
@@ -146,7 +178,7 @@ def _labels(raw: np.ndarray, path: Path) -> np.ndarray:
     elif not np.issubdtype(raw.dtype, np.integer):
         raise DataFormatError(f"{path}: labels of type {raw.dtype}; expected integers")
     labels = raw.astype(np.int64)
-    for col, name, top in ((0, "hours", 11), (1, "minutes", 59)):
+    for col, name, top in ((0, "hours", max_hour), (1, "minutes", 59)):
         bad = (labels[:, col] < 0) | (labels[:, col] > top)
         if bad.any():
             row = int(np.argmax(bad))

@@ -1,0 +1,191 @@
+"""Read the time on photos of analogue clocks with a clock reader, a ``.keras`` clock model.
+
+The reader is a clock model exported by ``tunekit best --export``, or the pretrained
+one shipped in the package. :func:`read_clocks` checks the reader's info, reads and
+fits every image and the labels before keras is imported, so a bad input fails at
+once and nothing is written; it returns one :class:`ClockReadings` with every time
+and, given the true times, the errors as clock studies record them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tunekit.clocktime import DIAL, format_dial_minutes, labels_to_minutes, time_error, time_metrics
+from tunekit.data.clock_files import check_labels, read_npy
+from tunekit.data.image_files import load_images
+from tunekit.errors import DataFormatError, TunekitError
+from tunekit.modelfile import ModelInfo, load_model_file, read_model_info
+from tunekit.predict import prepare_inputs
+from tunekit.records.atomic import write_text_atomic
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+#: Where the pretrained reader lies inside the ``tunekit`` package.
+PRETRAINED_READER = ("pretrained", "clock-reader.keras")
+_BATCH = 256  # prediction batch size: changes no result, bounds memory
+_EXPORT_HINT = "give a clock model exported by tunekit best --export"
+
+
+@dataclass(frozen=True)
+class ClockReadings:
+    """The time read on each image, and the errors when the true times are known.
+
+    Attributes:
+        model: The reader: its file, or ``pretrained`` for the one shipped with tunekit.
+        representation: How the reader encodes times (``multihead``, ``periodic``, ...).
+        input_size: ``(height, width)`` every image was resized to.
+        sources: Where each image came from: its file, or ``file.npy[i]``.
+        minutes: Each image's time as dial minutes in ``[0, 720)``.
+        true_minutes: The true times as dial minutes, or None without labels.
+        metrics: The errors summarised by :func:`tunekit.clocktime.time_metrics`
+            (``time_error`` is the mean), or None without labels.
+    """
+
+    model: str
+    representation: str
+    input_size: tuple[int, int]
+    sources: tuple[str, ...]
+    minutes: tuple[float, ...]
+    true_minutes: tuple[int, ...] | None = None
+    metrics: dict[str, float] | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Column names of :attr:`rows`; ``true_time`` and ``error`` only with labels."""
+        columns = ("index", "source", "time", "hour", "minute", "minutes")
+        return columns if self.true_minutes is None else (*columns, "true_time", "error")
+
+    @property
+    def rows(self) -> tuple[tuple[Any, ...], ...]:
+        """One row per image, in input order; hour 0-11 as the labels hold it."""
+        true = self.true_minutes
+        errors = None if true is None else time_error(np.array(true), np.array(self.minutes))
+        rows = []
+        for index, (source, value) in enumerate(zip(self.sources, self.minutes, strict=True)):
+            hour, minute = divmod(int(round(value)) % DIAL, 60)
+            row: tuple[Any, ...] = (
+                index, source, format_dial_minutes(value), hour, minute, round(value, 2),
+            )  # fmt: skip
+            if true is not None and errors is not None:
+                row += (format_dial_minutes(true[index]), round(float(errors[index]), 2))
+            rows.append(row)
+        return tuple(rows)
+
+
+def pretrained_reader() -> Traversable:
+    """The pretrained reader's place in the package (a file only once one is shipped)."""
+    return resources.files("tunekit").joinpath(*PRETRAINED_READER)
+
+
+def read_clocks(
+    inputs: Sequence[Path], model: Path | None = None, labels: Path | None = None
+) -> ClockReadings:
+    """Read the time on every image of ``inputs`` with a clock reader.
+
+    Args:
+        inputs: PNG/JPG files or ``.npy`` arrays of square images (see
+            :func:`tunekit.data.image_files.load_images`); colour becomes grey and every
+            image is resized to the reader's input.
+        model: A clock model's ``.keras`` file; None for the pretrained reader.
+        labels: A ``.npy`` file of the true times, ``(N, 2)`` [hour 0-23, minute 0-59],
+            one per image in order; hours are read modulo 12.
+
+    Raises:
+        TunekitError: The reader is not a clock model, or none is installed.
+        DataNotFoundError: An input or the labels file does not exist.
+        DataFormatError: An input is not an image or array of images, or the labels are
+            not one valid [hour, minute] per image.
+    """
+    with _reader_file(model) as path:
+        info = reader_info(path)
+        size = (int(info.input_shape[0]), int(info.input_shape[1]))
+        images, sources = load_images(inputs, size)
+        true = None if labels is None else _read_labels(Path(labels), len(images))
+        reader = load_model_file(path)
+        output = reader.predict(prepare_inputs(images, info), batch_size=_BATCH, verbose=0)
+    from tunekit.hypermodels.clock import decode
+
+    minutes = np.mod(np.asarray(decode(str(info.representation), output), np.float64), DIAL)
+    return ClockReadings(
+        model="pretrained" if model is None else str(model),
+        representation=str(info.representation),
+        input_size=size,
+        sources=sources,
+        minutes=tuple(minutes.tolist()),
+        true_minutes=None if true is None else tuple(true.tolist()),
+        metrics=None if true is None else time_metrics(true, minutes),
+    )
+
+
+@contextlib.contextmanager
+def _reader_file(model: Path | None) -> Iterator[Path]:
+    """The reader's file on disk: ``model``, or the pretrained one (extracted if zipped)."""
+    if model is not None:
+        yield Path(model)
+        return
+    resource = pretrained_reader()
+    if not resource.is_file():
+        raise TunekitError(
+            "No pretrained clock reader is installed with tunekit; pass --model FILE.keras, "
+            "a clock model exported by tunekit best --export."
+        )
+    with resources.as_file(resource) as path:
+        yield path
+
+
+def reader_info(path: Path) -> ModelInfo:
+    """The tunekit info of a clock reader's ``.keras`` file, read without keras.
+
+    Raises:
+        TunekitError: The file is missing, not a ``.keras`` file, has no tunekit info,
+            or holds a model of another family.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise TunekitError(f"{path} does not exist; {_EXPORT_HINT}.")
+    if not zipfile.is_zipfile(path):
+        raise TunekitError(f"{path} is not a Keras model file; {_EXPORT_HINT}.")
+    info = read_model_info(path)
+    if info is None:
+        raise TunekitError(f"{path} is a Keras file without tunekit's model info; {_EXPORT_HINT}.")
+    if info.family != "clock" or info.representation is None:
+        raise TunekitError(f"{path} is a {info.family} model, not a clock reader; {_EXPORT_HINT}.")
+    shape = info.input_shape
+    if len(shape) < 2 or not all(isinstance(d, int) and d > 0 for d in shape[:2]):
+        raise TunekitError(f"{path} has no image input size in its tunekit info; {_EXPORT_HINT}.")
+    return info
+
+
+def _read_labels(path: Path, count: int) -> np.ndarray:
+    """The labels as whole dial minutes, one per image."""
+    labels = check_labels(read_npy(path), path, max_hour=23)
+    if len(labels) != count:
+        raise DataFormatError(
+            f"{path} holds {len(labels)} labels but {count} images were given; give one "
+            "[hour, minute] per image, in the same order"
+        )
+    return labels_to_minutes(labels)
+
+
+def write_readings(readings: ClockReadings, path: Path) -> Path:
+    """Write the readings as CSV, whole or not at all, and return the path."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(readings.columns)
+    writer.writerows(readings.rows)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, out.getvalue())
+    return path
