@@ -1,8 +1,9 @@
 """Throughput of the synthetic clock generator (a script: it prints its measurements).
 
-Run with ``python benchmarks/clock_generator.py [--n 18000] [--sizes 150 75] [--repeat 3]``.
-The first call per size includes building the 720-frame atlas and the wall textures, which
-are cached afterwards; both the cold and the best warm time are reported.
+Run with ``python benchmarks/clock_generator.py [--n 18000] [--sizes 150 75] [--repeat 3]
+[--style full]``. The first call per size includes building the 720-frame atlas (or the
+design faces) and the wall textures, which are cached afterwards; both the cold and the best
+warm time are reported.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import os
 import time
 
 from tunekit.data._clock_art import clock_atlas, wall_textures
-from tunekit.data.clocks import FULL, _cpus, generate_clocks
+from tunekit.data._clock_designs import design_atlas, design_walls
+from tunekit.data.clocks import STYLE_PRESETS, ClockStyle, _cpus, generate_clocks
 
 
 def main() -> None:
@@ -22,13 +24,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[150, 75])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--style", choices=list(STYLE_PRESETS), default="full")
     args = parser.parse_args()
-    print(f"cpus used={_cpus()}  load average={os.getloadavg()[0]:.2f}  n={args.n}")
+    style = STYLE_PRESETS[args.style]
+    load = os.getloadavg()[0]
+    print(f"cpus used={_cpus()}  load average={load:.2f}  n={args.n}  style={args.style}")
     for size in args.sizes:
-        clock_atlas.cache_clear()
-        wall_textures.cache_clear()
-        cold, cold_cpu = _timed(args.n, size, args.seed)
-        warm = [_timed(args.n, size, args.seed) for _ in range(args.repeat)]
+        for cache in (clock_atlas, wall_textures, design_atlas, design_walls):
+            cache.cache_clear()
+        cold, cold_cpu = _timed(args.n, size, args.seed, style)
+        warm = [_timed(args.n, size, args.seed, style) for _ in range(args.repeat)]
         best, best_cpu = min(warm) if warm else (cold, cold_cpu)
         print(
             f"{args.n} images @ {size}x{size}: cold {cold:.2f} s ({args.n / cold:,.0f} img/s, "
@@ -37,14 +42,14 @@ def main() -> None:
         )
 
 
-def _timed(n: int, size: int, seed: int) -> tuple[float, float]:
-    """Wall-clock and process CPU seconds of one full-style ``generate_clocks`` call.
+def _timed(n: int, size: int, seed: int, style: ClockStyle) -> tuple[float, float]:
+    """Wall-clock and process CPU seconds of one ``generate_clocks`` call.
 
     CPU time is all threads together; comparing it with wall time shows how much the
     threads overlapped and how much other processes on the machine slowed the run.
     """
     wall, cpu = time.perf_counter(), time.process_time()
-    generate_clocks(n, image_size=size, seed=seed, style=FULL)
+    generate_clocks(n, image_size=size, seed=seed, style=style)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 

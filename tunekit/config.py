@@ -86,7 +86,8 @@ class DataSpec:
         clock_count: Synthetic clocks to generate (the course set has 18,000).
         image_size: Side of the clock images in pixels (150 as in the course; 75 is
             four times cheaper).
-        clock_style: Difficulty preset of synthetic clocks (``easy``, ``medium``, ``full``).
+        clock_style: Preset of synthetic clocks (``easy``, ``medium``, ``full``, ``course``,
+            ``varied``; see ``tunekit.data.clocks.STYLE_PRESETS``).
         data_seed: Seed of the clock generator and of the clocks' train/test shuffle.
         file: The user's own data instead of ``dataset``: ``FILE.npz``, ``FILE.py:NAME``
             or ``package.module:NAME`` (``tunekit.data.user_data``); a path is made

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tunekit.clocktime import labels_to_minutes
+from tunekit.data._clock_plan import homographies
 from tunekit.data.clock_files import (
     load_clock_files,
     make_clock_data,
@@ -21,7 +22,6 @@ from tunekit.data.clocks import (
     FULL,
     STYLE_PRESETS,
     ClockStyle,
-    _homographies,
     clock_style,
     generate_clocks,
     iter_clock_batches,
@@ -105,11 +105,11 @@ def test_max_rotation_bounds_the_turn_and_keeps_full_sets() -> None:
     no_turn = replace(EASY, rotation=True, max_rotation=0.0)
     assert np.array_equal(generate_clocks(12, image_size=SIZE, seed=4, style=no_turn)[0], upright)
     turned = replace(EASY, rotation=True)
-    spin = _homographies(2000, np.random.default_rng(0), replace(turned, max_rotation=30.0))
+    spin = homographies(2000, np.random.default_rng(0), replace(turned, max_rotation=30.0))
     angles = np.degrees(np.arctan2(-spin[:, 1, 0], spin[:, 0, 0]))  # v-up clock, y-down image
     assert np.abs(angles).max() <= 30.0 + 1e-6
     assert np.abs(angles).max() > 25.0
-    full = _homographies(2000, np.random.default_rng(0), turned)
+    full = homographies(2000, np.random.default_rng(0), turned)
     assert np.abs(np.degrees(np.arctan2(-full[:, 1, 0], full[:, 0, 0]))).max() > 170.0
 
 

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from tunekit import __version__
 from tunekit import console as show
+from tunekit.data.clocks import STYLE_PRESETS  # numpy only, which the CLI loads anyway
 from tunekit.errors import FileAccessError, InvalidValueError, TunekitError
 from tunekit.native_logs import show_native_logs
 
@@ -40,12 +41,10 @@ class DatasetName(str, Enum):
     clock = "clock"
 
 
-class ClockStyleName(str, Enum):
-    """Difficulty presets of synthetic clocks."""
-
-    easy = "easy"
-    medium = "medium"
-    full = "full"
+#: Presets of synthetic clocks, one per entry of the generator's registry.
+ClockStyleName = Enum(
+    "ClockStyleName", {name: name for name in STYLE_PRESETS}, type=str, module=__name__
+)
 
 
 class ExportFormatName(str, Enum):

@@ -87,6 +87,18 @@ def _hand(
     return np.clip(0.5 - sd * ppu, 0, 1)
 
 
+def wall_weight(n: int, cover: np.ndarray) -> np.ndarray:
+    """The high byte of packed atlas pixels: 255 * (1 - coverage), shaded below the rim."""
+    u, v = _clock_grid(n)
+    # A soft shadow cast on the wall below the rim; it fades out inside the margin.
+    sr = np.sqrt(u * u + (v + 0.02) ** 2)
+    shade = 1 - 0.45 * np.clip((_EXTENT - 0.03 - sr) / 0.05, 0, 1)
+    backdrop = np.round(255 * (1 - cover) * shade).astype(PACKED) << 8
+    # Clipped lookups land on the border, which must be bare wall at every size.
+    backdrop[[0, -1], :] = backdrop[:, [0, -1]] = 255 << 8
+    return backdrop
+
+
 @lru_cache(maxsize=2)
 def clock_atlas(size: int) -> np.ndarray:
     """All 720 clock faces, indexed by dial minute, as (720, T, T) packed 16-bit pixels.
@@ -98,12 +110,7 @@ def clock_atlas(size: int) -> np.ndarray:
     ppu = n / (2 * _EXTENT)
     face, cover = _face(n)
     u, v = _clock_grid(n)
-    # A soft shadow cast on the wall below the rim; it fades out inside the margin.
-    sr = np.sqrt(u * u + (v + 0.02) ** 2)
-    shade = 1 - 0.45 * np.clip((_EXTENT - 0.03 - sr) / 0.05, 0, 1)
-    backdrop = np.round(255 * (1 - cover) * shade).astype(PACKED) << 8
-    # Clipped lookups land on the border, which must be bare wall at every size.
-    backdrop[[0, -1], :] = backdrop[:, [0, -1]] = 255 << 8
+    backdrop = wall_weight(n, cover)
     atlas = np.empty((N_TIMES, n, n), dtype=PACKED)
     atlas[:] = np.round(face).astype(PACKED) | backdrop
     # Hands only reach radius 0.85: draw them on central crops, not on whole frames.

@@ -6,6 +6,12 @@ then made by inverse-mapping its output pixels through a per-image homography (r
 perspective tilt, scale, shift) into that atlas, and composited over wood grain with lighting,
 glare and noise. Every step is a whole-batch numpy operation, so 18,000 images of 150x150
 take a few seconds.
+
+Two styles go further. ``course`` sees every time from one fixed set of 25 viewpoints, as
+the course's set does (720 times x 25 viewpoints); :func:`clock_viewpoints` tells which
+viewpoint each image has, so a study can hold viewpoints out. ``varied`` draws a face from a
+catalogue of designs (:mod:`_clock_designs`) and hands of its own shape per image
+(:mod:`_clock_hands`). Every random choice is drawn up front in :mod:`_clock_plan`.
 """
 
 from __future__ import annotations
@@ -13,19 +19,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from tunekit.clocktime import minutes_to_labels
-from tunekit.data._clock_art import (
-    N_TIMES,
-    N_WOOD,
-    PACKED,
-    canonical_to_atlas,
-    clock_atlas,
-    wall_textures,
-)
+from tunekit.data._clock_art import PACKED, clock_atlas, wall_textures
+from tunekit.data._clock_designs import design_atlas, design_walls
+from tunekit.data._clock_hands import paint_hands
+from tunekit.data._clock_plan import Plan, course_pairs, make_plan, plan_rng
 from tunekit.errors import UnknownNameError
 
 # Pixels per rendering chunk: small enough that a chunk's float32 buffers stay in L2 cache.
@@ -46,6 +48,12 @@ class ClockStyle:
         noise: Add sensor noise.
         max_rotation: With ``rotation``, the largest turn away from upright in degrees
             (180 allows any angle); a curriculum widens it as a model learns.
+        viewpoints: 0 gives every image a viewpoint of its own (turn, tilt, scale, shift,
+            wall and light). More draws that many viewpoints once per seed and shows every
+            time from each of them in turn, as the course's set does with 25.
+        designs: Draw each image's face from a catalogue of clock designs (numerals arabic,
+            roman, quarters or none; light or dark dials; rims) and its hands' shape, length,
+            width and tail, sometimes with a seconds hand; add painted walls.
     """
 
     rotation: bool = True
@@ -56,132 +64,48 @@ class ClockStyle:
     lighting: bool = True
     noise: bool = True
     max_rotation: float = 180.0
+    viewpoints: int = 0
+    designs: bool = False
 
+    def __post_init__(self) -> None:
+        if isinstance(self.viewpoints, bool) or not isinstance(self.viewpoints, int):
+            raise ValueError(f"viewpoints must be a whole number, got {self.viewpoints!r}")
+        if self.viewpoints < 0:
+            raise ValueError(f"viewpoints must be >= 0, got {self.viewpoints}")
+
+
+#: Viewpoints of the course's clock set: 18,000 photos are 720 times x 25 viewpoints.
+COURSE_VIEWPOINTS = 25
 
 FULL = ClockStyle()
-EASY = ClockStyle(**{f.name: False for f in fields(ClockStyle) if f.name != "max_rotation"})
+EASY = ClockStyle(
+    rotation=False,
+    perspective=False,
+    scale=False,
+    glare=False,
+    wood=False,
+    lighting=False,
+    noise=False,
+)
 STYLE_PRESETS: dict[str, ClockStyle] = {
     "easy": EASY,
     # Upright, flat clocks of fixed size: only the background and photometry vary.
     "medium": replace(EASY, wood=True, lighting=True, noise=True),
     "full": FULL,
+    # Full, but every time seen from the same 25 viewpoints, like the course's set.
+    "course": replace(FULL, viewpoints=COURSE_VIEWPOINTS),
+    # Full, with clocks of many designs, as real wall clocks differ.
+    "varied": replace(FULL, designs=True),
 }
 
 
 def clock_style(name: str) -> ClockStyle:
-    """Return the preset style called ``name`` ("easy", "medium" or "full")."""
+    """Return the preset style called ``name`` (a key of :data:`STYLE_PRESETS`)."""
     try:
         return STYLE_PRESETS[name]
     except KeyError:
         known = ", ".join(sorted(STYLE_PRESETS))
         raise UnknownNameError(f"unknown clock style {name!r}; choose one of: {known}") from None
-
-
-def balanced_times(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Draw ``n`` dial minutes so each of the 720 times occurs as equally often as possible."""
-    full, rest = divmod(n, N_TIMES)
-    times = np.concatenate(
-        [np.tile(np.arange(N_TIMES), full), rng.choice(N_TIMES, size=rest, replace=False)]
-    )
-    return rng.permutation(times)
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """Everything drawn for a whole set up front, so batching cannot change any image."""
-
-    size: int
-    times: np.ndarray  # (N,) dial minutes
-    to_atlas: np.ndarray  # (N, 3, 3) float32: output pixel (col, row, 1) -> atlas (col, row, w)
-    wood: np.ndarray  # (N, 3) int: texture, row offset, col offset
-    photo: np.ndarray  # (N, 9) float32: see _draw_photometry
-    noise_at: np.ndarray  # (N,) int: start of each image's run in the flat noise buffer
-
-
-def _homographies(n: int, rng: np.random.Generator, style: ClockStyle) -> np.ndarray:
-    """Forward maps from the clock frame (radius 1, v up) to image coords in [-1, 1], y down."""
-    theta = rng.uniform(0.0, 2 * np.pi, n) * style.rotation
-    if style.max_rotation < 180.0:  # at 180 the draw above is kept, so full sets never change
-        theta = (theta - np.pi) * (style.max_rotation / 180.0) * style.rotation
-    axis = rng.uniform(0.0, 2 * np.pi, n)
-    tilt = rng.uniform(0.0, np.radians(45.0), n) * style.perspective
-    # Camera distance in clock radii: closer means stronger foreshortening.
-    dist = rng.uniform(2.5, 5.0, n)
-    scale = np.where(style.scale, rng.uniform(0.55, 0.95, n), 0.85)
-    shift = rng.uniform(-1.0, 1.0, (n, 2)) * (1.0 - scale)[:, None] * 0.8 * style.scale
-    # Keep the tilted plane's horizon, at scale * dist / tan(tilt) from the clock, 1.5 times
-    # farther away than any image corner: beyond it the inverse map would show a mirrored
-    # ghost clock, and near it the sampling gets too coarse.
-    corner = np.sqrt(2.0) + np.hypot(shift[:, 0], shift[:, 1])
-    tilt = np.minimum(tilt, np.arctan(scale * dist / (1.5 * corner)))
-
-    c, s = np.cos(theta), np.sin(theta)
-    spin = _stack33(c, -s, 0, s, c, 0, 0, 0, 1)
-    ca, sa, ct, st = np.cos(axis), np.sin(axis), np.cos(tilt), np.sin(tilt)
-    # Rz(axis) @ Rx(tilt) @ Rz(-axis): a tilt about an in-plane axis at angle `axis`.
-    rz, rz_inv = _stack33(ca, -sa, 0, sa, ca, 0, 0, 0, 1), _stack33(ca, sa, 0, -sa, ca, 0, 0, 0, 1)
-    rx = _stack33(1, 0, 0, 0, ct, -st, 0, st, ct)
-    r3 = rz @ rx @ rz_inv
-    # Plane z=0 seen from distance d with focal length d, so an untilted clock keeps radius 1.
-    plane = np.stack([r3[:, :, 0], r3[:, :, 1], np.zeros((n, 3))], axis=2)
-    plane[:, 2, 2] = dist
-    camera = _stack33(dist, 0, 0, 0, dist, 0, 0, 0, 1) @ plane
-    place = _stack33(scale, 0, shift[:, 0], 0, -scale, shift[:, 1], 0, 0, 1)
-    return place @ camera @ spin
-
-
-def _stack33(*entries: object) -> np.ndarray:
-    """Stack nine scalars or (N,) arrays into an (N, 3, 3) float64 array."""
-    cols = np.broadcast_arrays(*[np.asarray(e, dtype=np.float64) for e in entries])
-    return np.stack(cols, axis=-1).reshape(-1, 3, 3)
-
-
-def _draw_photometry(
-    n: int, rng: np.random.Generator, style: ClockStyle, forward: np.ndarray
-) -> np.ndarray:
-    """Per-image lighting, glare and noise strength as columns of one array.
-
-    Columns: 0 gain, 1-2 lighting gradient x/y, 3 offset, 4 glare amplitude (/255),
-    5-6 glare centre x/y (image coords), 7 glare width, 8 noise sigma.
-    """
-    photo = np.zeros((n, 9), dtype=np.float64)
-    photo[:, 0] = np.where(style.lighting, rng.uniform(0.75, 1.15, n), 1.0)
-    photo[:, 1:3] = rng.uniform(-0.3, 0.3, (n, 2)) * style.lighting
-    photo[:, 3] = rng.uniform(-12.0, 12.0, n) * style.lighting + 0.5  # +0.5 rounds on cast
-    has_glare = (rng.random(n) < 0.35) & style.glare
-    photo[:, 4] = rng.uniform(90.0, 220.0, n) / 255 * has_glare
-    # The glare sits on the glass, so pick its centre on the face and map it to the image.
-    r, a = 0.7 * np.sqrt(rng.random(n)), rng.uniform(0.0, 2 * np.pi, n)
-    on_face = np.stack([r * np.sin(a), r * np.cos(a), np.ones(n)], axis=1)
-    at = np.einsum("nij,nj->ni", forward, on_face)
-    photo[:, 5:7] = at[:, :2] / at[:, 2:3]
-    photo[:, 7] = rng.uniform(0.08, 0.22, n)
-    photo[:, 8] = rng.uniform(2.0, 9.0, n) * style.noise
-    return photo.astype(np.float32)
-
-
-def _make_plan(n: int, size: int, seed: int, style: ClockStyle, stream: int = 0) -> _Plan:
-    """Draw every random choice for ``n`` images of ``size`` pixels from ``seed``."""
-    rng = np.random.default_rng([seed, 0] if stream == 0 else [seed, 0, stream])
-    times = balanced_times(n, rng)
-    forward = _homographies(n, rng, style)
-    # Output pixel (col, row) -> image coords in [-1, 1] at pixel centres.
-    pixel = np.array([[2 / size, 0, 1 / size - 1], [0, 2 / size, 1 / size - 1], [0, 0, 1]])
-    to_atlas = canonical_to_atlas(size) @ np.linalg.inv(forward) @ pixel
-    # Scale each map so w is about 1: keeps float32 division well conditioned.
-    to_atlas /= np.abs(to_atlas[:, 2:3, 2:3]) + 1e-12
-    photo = _draw_photometry(n, rng, style, forward)
-    wood = np.stack(
-        [
-            # The last texture is a plain grey wall, used when wood is switched off.
-            np.where(style.wood, rng.integers(0, N_WOOD, n), N_WOOD),
-            rng.integers(0, size, n),
-            rng.integers(0, size, n),
-        ],
-        axis=1,
-    )
-    noise_at = rng.integers(0, 3 * size * size, n)
-    return _Plan(size, times, to_atlas.astype(np.float32), wood, photo, noise_at)
 
 
 def _cpus() -> int:
@@ -192,22 +116,25 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _by_time(plan: _Plan, start: int, stop: int) -> np.ndarray:
-    """Image numbers ``start:stop`` ordered by time.
+def _by_group(plan: Plan, start: int, stop: int) -> np.ndarray:
+    """Image numbers ``start:stop`` ordered by render group (the time, without designs).
 
     Images of one time share an atlas frame; rendering them one after another keeps that
     frame in cache, which makes the gather, the costliest step, about twice as fast.
     """
-    return start + np.argsort(plan.times[start:stop], kind="stable")
+    return start + np.argsort(plan.group[start:stop], kind="stable")
 
 
-def _render(plan: _Plan, seed: int, ids: np.ndarray, out: np.ndarray, base: int) -> None:
+def _render(plan: Plan, seed: int, ids: np.ndarray, out: np.ndarray, base: int) -> None:
     """Render images ``ids`` of ``plan`` into ``out[ids - base]``, one thread per core."""
     size = plan.size
     step = max(1, _CHUNK_PIXELS // (size * size))
     chunks = [ids[i : i + step] for i in range(0, len(ids), step)]
     workers = max(1, min(_cpus(), len(chunks)))
-    tables = (clock_atlas(size), *wall_textures(size, seed))
+    if plan.hands is None:
+        tables = (clock_atlas(size), *wall_textures(size, seed))
+    else:
+        tables = (design_atlas(size), design_walls(size, seed), wall_textures(size, seed)[1])
     parts = [chunks[w::workers] for w in range(workers)]
     if workers == 1:
         _render_chunks(plan, parts[0], base, out, *tables)
@@ -219,7 +146,7 @@ def _render(plan: _Plan, seed: int, ids: np.ndarray, out: np.ndarray, base: int)
 
 
 def _render_chunks(
-    plan: _Plan,
+    plan: Plan,
     chunks: list[np.ndarray],
     base: int,
     out: np.ndarray,
@@ -239,6 +166,9 @@ def _render_chunks(
     xi, yi = np.empty(shape, np.int32), np.empty(shape, np.int32)
     # One gather fetches both bytes: clock (low) and wall weight (high).
     packed, face, back = (np.empty(shape, PACKED) for _ in range(3))
+    # The hands need five more: the two coordinate buffers, free by then, and three new ones.
+    more = 3 if plan.hands is not None else 0
+    scratch = (xf, yf, *(np.empty(shape, np.float32) for _ in range(more)))
     for ids in chunks:
         k = len(ids)
         m, photo = plan.to_atlas[ids], plan.photo[ids]
@@ -259,7 +189,7 @@ def _render_chunks(
         np.copyto(yi_, yf_, casting="unsafe")
         np.multiply(yi_, tsize, out=yi_)
         np.add(yi_, xi_, out=yi_)
-        np.add(yi_, (plan.times[ids] * tsize * tsize).astype(np.int32)[:, None, None], out=yi_)
+        np.add(yi_, (plan.frames[ids] * tsize * tsize).astype(np.int32)[:, None, None], out=yi_)
         np.take(atlas_flat, yi_, out=packed_, mode="clip")
         # Unpack into contiguous arrays: arithmetic on strided byte views is 3x slower.
         np.bitwise_and(packed_, 255, out=face_)
@@ -274,6 +204,8 @@ def _render_chunks(
             if photo[j, 4] > 0:
                 _add_glare(photo[j], xs, back_[j], extra_[j])
         np.add(pic_, face_, out=pic_)
+        if plan.hands is not None:
+            paint_hands(pic_, plan.hands[ids], grid, wf_, scratch)
         gain, gx, gy = photo[:, 0, None, None], photo[:, 1, None, None], photo[:, 2, None, None]
         np.add(gain * (1 + gx * xs[None, None, :]), gain * gy * xs[None, :, None], out=wf_)
         np.multiply(pic_, wf_, out=pic_)
@@ -330,11 +262,11 @@ def iter_clock_batches(
     Concatenating the batches gives exactly ``generate_clocks(n, ...)`` for any batch size.
     """
     _check(n, image_size, batch_size)
-    plan = _make_plan(n, image_size, seed, style)
+    plan = make_plan(n, image_size, seed, style)
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
         images = np.empty((stop - start, image_size, image_size), dtype=np.uint8)
-        _render(plan, seed, _by_time(plan, start, stop), images, start)
+        _render(plan, seed, _by_group(plan, start, stop), images, start)
         yield images, minutes_to_labels(plan.times[start:stop])
 
 
@@ -364,13 +296,33 @@ def generate_clocks(
         ``(n, 2)`` int64 holding [hour 0-11, minute 0-59].
     """
     _check(n, image_size, batch_size)
-    plan = _make_plan(n, image_size, seed, style, stream)
+    plan = make_plan(n, image_size, seed, style, stream)
     images = np.empty((n, image_size, image_size), dtype=np.uint8)
     # The output exists in full anyway, so render the whole set in time order.
-    order = _by_time(plan, 0, n)
+    order = _by_group(plan, 0, n)
     for start in range(0, n, batch_size):
         _render(plan, seed, order[start : start + batch_size], images, 0)
     return images, minutes_to_labels(plan.times)
+
+
+def clock_viewpoints(
+    n: int, *, seed: int = 0, style: ClockStyle = FULL, stream: int = 0
+) -> np.ndarray:
+    """The viewpoint of each image that :func:`generate_clocks` makes with the same arguments.
+
+    With ``style.viewpoints`` (the ``course`` style) these are numbers from 0 to
+    ``viewpoints - 1``, the same viewpoints for every stream of ``seed``: holding some out of
+    training tests whether a model reads clocks or remembers viewpoints. Otherwise every
+    image has a viewpoint of its own, numbered 0 to ``n - 1``. The image size does not matter.
+
+    Returns:
+        ``(n,)`` int64 viewpoint numbers, in the order of the generated images.
+    """
+    _check(n, MIN_IMAGE_SIZE, 1)
+    if not style.viewpoints:
+        return np.arange(n, dtype=np.int64)
+    # The pairs are the plan's first draw, so no image needs to be planned or rendered.
+    return course_pairs(n, plan_rng(seed, stream), style.viewpoints)[1]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,193 @@
+"""Clock style presets: the pinned old ones, the course's 25 viewpoints, the varied designs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tunekit.clocktime import labels_to_minutes
+from tunekit.data._clock_designs import FACE_DESIGNS
+from tunekit.data._clock_hands import HAND_COLUMNS, SECOND_INK
+from tunekit.data._clock_plan import make_plan
+from tunekit.data.clocks import STYLE_PRESETS, ClockStyle, clock_viewpoints, generate_clocks
+
+# sha256 (first 16 hex digits) of images and labels of
+# generate_clocks(16, image_size=64, seed=3, style=...) as committed studies made them. A change
+# here means old studies can no longer be regenerated: add a style instead. (The renderer uses
+# float32 numpy; a CPU whose SIMD rounds differently could change a pixel and this test.)
+PINNED = {
+    "easy": "28c0ebcf252c9514",
+    "medium": "618cb8995b7ea34a",
+    "full": "5a8ae1f5d737fb11",
+}
+
+
+def _digest(images: np.ndarray, labels: np.ndarray) -> str:
+    return hashlib.sha256(images.tobytes() + labels.astype(np.int64).tobytes()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_existing_presets_make_the_same_images_as_before(name: str) -> None:
+    images, labels = generate_clocks(16, image_size=64, seed=3, style=STYLE_PRESETS[name])
+    assert _digest(images, labels) == PINNED[name]
+
+
+def test_other_streams_and_rotation_limits_of_full_are_pinned_too() -> None:
+    full = STYLE_PRESETS["full"]
+    stream = generate_clocks(16, image_size=64, seed=3, style=full, stream=2)
+    assert _digest(*stream) == "56d33519a3582500"
+    limited = generate_clocks(16, image_size=64, seed=3, style=replace(full, max_rotation=30.0))
+    assert _digest(*limited) == "abb69515af530cc6"
+
+
+# --- course: 720 times x 25 fixed viewpoints -------------------------------------------------
+
+COURSE = STYLE_PRESETS["course"]
+
+
+def test_course_set_holds_every_time_at_every_viewpoint_once() -> None:
+    _, labels = generate_clocks(18_000, image_size=16, seed=1, style=COURSE)
+    views = clock_viewpoints(18_000, seed=1, style=COURSE)
+    assert sorted(set(views.tolist())) == list(range(25))
+    pairs = labels_to_minutes(labels) * 25 + views
+    assert len(np.unique(pairs)) == 18_000
+    assert not (np.diff(views) >= 0).all()  # shuffled, not in viewpoint order
+
+
+def test_smaller_course_sets_balance_times_and_viewpoints() -> None:
+    n = 2000
+    views = clock_viewpoints(n, seed=4, style=COURSE)
+    minutes = labels_to_minutes(generate_clocks(n, image_size=16, seed=4, style=COURSE)[1])
+    assert set(np.unique(np.bincount(minutes, minlength=720))) == {2, 3}
+    counts = np.bincount(views, minlength=25)
+    assert counts.max() - counts.min() <= 3 and counts.sum() == n
+    # A time seen twice or three times is seen from as many viewpoints.
+    assert len(np.unique(minutes * 25 + views)) == n
+
+
+def test_course_images_of_one_viewpoint_share_the_scene() -> None:
+    quiet = replace(COURSE, noise=False)
+    images, _ = generate_clocks(300, image_size=32, seed=2, style=quiet)
+    views = clock_viewpoints(300, seed=2, style=quiet)
+    first = np.flatnonzero(views == views[0])
+    other = np.flatnonzero(views != views[0])[0]
+    a, b, c = (images[i].astype(int) for i in (first[0], first[1], other))
+    # Same viewpoint, other time: only the hands move. Another viewpoint: the whole picture.
+    assert (np.abs(a - b) > 8).mean() < 0.1
+    assert (np.abs(a - c) > 8).mean() > 0.3
+
+
+def test_course_viewpoints_are_fixed_per_seed_across_streams() -> None:
+    plans = [make_plan(200, 24, seed=5, style=COURSE, stream=s) for s in (0, 1)]
+    views = [clock_viewpoints(200, seed=5, style=COURSE, stream=s) for s in (0, 1)]
+    assert not np.array_equal(views[0], views[1])
+    for v in range(25):
+        maps = [plan.to_atlas[view == v][0] for plan, view in zip(plans, views, strict=True)]
+        np.testing.assert_array_equal(maps[0], maps[1])
+    other_seed = make_plan(200, 24, seed=6, style=COURSE)
+    assert not np.isin(other_seed.to_atlas[:, 0, 0], plans[0].to_atlas[:, 0, 0]).any()
+
+
+def test_viewpoints_of_other_styles_are_one_per_image() -> None:
+    np.testing.assert_array_equal(clock_viewpoints(7, style=STYLE_PRESETS["full"]), np.arange(7))
+    with pytest.raises(ValueError, match="viewpoints"):
+        ClockStyle(viewpoints=-1)
+
+
+# --- varied: many clock designs ----------------------------------------------------------------
+
+VARIED = STYLE_PRESETS["varied"]
+
+
+def test_varied_is_deterministic_and_differs_from_full_with_the_same_labels() -> None:
+    a_img, a_lab = generate_clocks(20, image_size=40, seed=9, style=VARIED)
+    b_img, b_lab = generate_clocks(20, image_size=40, seed=9, style=VARIED, batch_size=3)
+    np.testing.assert_array_equal(a_img, b_img)
+    np.testing.assert_array_equal(a_lab, b_lab)
+    full_img, full_lab = generate_clocks(20, image_size=40, seed=9, style=STYLE_PRESETS["full"])
+    np.testing.assert_array_equal(a_lab, full_lab)  # designs only add draws
+    assert np.abs(a_img.astype(int) - full_img).mean() > 10
+    assert not np.array_equal(generate_clocks(20, image_size=40, seed=10, style=VARIED)[0], a_img)
+
+
+def test_varied_draws_many_designs_and_hand_shapes() -> None:
+    plan = make_plan(400, 32, seed=0, style=VARIED)
+    assert len(np.unique(plan.frames)) == len(FACE_DESIGNS)
+    assert plan.hands is not None and plan.hands.shape == (400, HAND_COLUMNS)
+    assert 0.25 < (plan.hands[:, SECOND_INK] >= 0).mean() < 0.55  # seconds hands, sometimes
+    assert {d.numerals for d in FACE_DESIGNS} == {"arabic", "roman", "quarters", "none"}
+    assert any(d.light_hands for d in FACE_DESIGNS) and not all(d.light_hands for d in FACE_DESIGNS)
+    # A dial of ticks alone always marks its 12, or it could not be read when turned.
+    assert all(d.marker != "none" for d in FACE_DESIGNS if d.numerals == "none")
+
+
+# Directions from the centre, clockwise from 12, in (row, col) steps of an upright image.
+_ARMS = {0: (-1, 0), 3: (0, 1), 6: (1, 0), 9: (0, -1)}
+
+
+def _ink_by_direction(image: np.ndarray, radius: float) -> dict[int, float]:
+    """How far the dial departs from its bare tone in the four quarter-hour directions.
+
+    Samples 0.22-0.34 clock radii out: beyond every tail and cap, inside every numeral.
+    """
+    c = image.shape[0] / 2 - 0.5
+    img = image.astype(float)
+
+    def strip(dr: float, dc: float) -> np.ndarray:
+        rows, cols = [], []
+        for rho in np.linspace(0.22, 0.34, 5) * radius:
+            for side in (-1, 0, 1):  # a 3-pixel-wide strip, to catch a thin hand
+                rows.append(round(c + dr * rho - dc * side))
+                cols.append(round(c + dc * rho + dr * side))
+        return img[rows, cols].reshape(5, 3)
+
+    diagonals = [(s1 * np.sqrt(0.5), s2 * np.sqrt(0.5)) for s1 in (-1, 1) for s2 in (-1, 1)]
+    bare = np.median(np.concatenate([strip(*d).ravel() for d in diagonals]))
+    return {
+        hour: float(np.median(np.abs(strip(*arm) - bare).max(axis=1)))
+        for hour, arm in _ARMS.items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("minute", "inked"), [(0, {0}), (180, {0, 3}), (360, {0, 6}), (540, {0, 9})]
+)
+def test_varied_hands_point_where_the_label_says(minute: int, inked: set[int]) -> None:
+    flat = replace(
+        VARIED,
+        rotation=False,
+        perspective=False,
+        scale=False,
+        glare=False,
+        lighting=False,
+        noise=False,
+        wood=False,
+    )
+    size = 96
+    images, labels = generate_clocks(4 * 720, image_size=size, seed=0, style=flat)
+    picked = np.flatnonzero(labels_to_minutes(labels) == minute)
+    assert len(picked) == 4
+    radius = 0.85 * size / 2  # an unscaled clock's radius in pixels
+    for i in picked:
+        ink = _ink_by_direction(images[i], radius)
+        strongest = max(ink.values())
+        got = {hour for hour, value in ink.items() if value > 0.35 * strongest}
+        assert strongest > 40 and got == inked, (i, ink)
+
+
+def test_cli_offers_every_preset(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tunekit.cli import app
+    from tunekit.cli._app import ClockStyleName
+
+    assert [name.value for name in ClockStyleName] == list(STYLE_PRESETS)
+    sheet = tmp_path / "varied.png"
+    args = ["clocks", "preview", "--style", "varied", "--n", "3", "--image-size", "24"]
+    result = CliRunner().invoke(app, [*args, "--out", str(sheet)])
+    assert result.exit_code == 0, result.output
+    assert sheet.read_bytes()[:4] == b"\x89PNG"

@@ -1,0 +1,268 @@
+"""Clock faces of many designs, without hands, and painted walls, for the ``designs`` style.
+
+Real wall clocks differ: arabic or roman numerals, only the quarters, or ticks alone with a
+mark at 12; light or dark dials; thin or wide, dark or silver rims. :data:`FACE_DESIGNS` is
+a fixed catalogue of such faces (drawn once from a constant seed, so a design number means
+the same face everywhere). Each face is rendered once per image size into
+:func:`design_atlas`; the hands are drawn per image by :mod:`_clock_hands`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tunekit.data._clock_art import (
+    _EXTENT,
+    PACKED,
+    _atlas_size,
+    _clock_grid,
+    _smooth_noise,
+    wall_textures,
+    wall_weight,
+)
+
+if TYPE_CHECKING:
+    import PIL.Image
+
+N_DESIGNS = 24  # faces in the catalogue
+N_PAINTED = 8  # painted walls added to the wood ones
+_CATALOGUE_SEED = 1224  # the catalogue is part of the data format: never change it
+_SUPERSAMPLE = 3
+_ROMAN = ("XII", "I", "II", "III", "IIII", "V", "VI", "VII", "VIII", "IX", "X", "XI")
+
+
+@dataclass(frozen=True)
+class FaceDesign:
+    """One clock face: dial, rim, ticks and numerals (the hands are drawn per image).
+
+    Attributes:
+        numerals: "arabic", "roman", "quarters" (12, 3, 6 and 9 only) or "none".
+        radial: Numerals turned so that their feet point at the centre.
+        face: Grey level of the dial.
+        ink: Grey level of numerals, ticks and the 12 marker; the hands follow it.
+        rim: Grey level of the rim.
+        rim_width: Rim width in clock radii; the dial is the disc inside it.
+        bevel: Brightness of the rim's highlights.
+        shading: Grey change from the dial's centre to its edge.
+        hour_ticks: "bar", "dot" or "none".
+        minute_ticks: "line", "dot" or "none".
+        tick_length: Length of the hour bars in clock radii.
+        marker: Extra mark at 12: "none", "triangle", "double" or "bar".
+        numeral_size: Numeral height in clock radii.
+        bold: Heavier numerals.
+    """
+
+    numerals: str
+    radial: bool
+    face: float
+    ink: float
+    rim: float
+    rim_width: float
+    bevel: float
+    shading: float
+    hour_ticks: str
+    minute_ticks: str
+    tick_length: float
+    marker: str
+    numeral_size: float
+    bold: bool
+
+    @property
+    def dial(self) -> float:
+        """Radius of the dial inside the rim."""
+        return 1.0 - self.rim_width
+
+    @property
+    def light_hands(self) -> bool:
+        """Whether the hands are light on a darker dial, like the numerals."""
+        return self.ink > self.face
+
+
+def _catalogue() -> tuple[FaceDesign, ...]:
+    """The fixed face designs: every kind of numerals on light, dark and mid-grey dials."""
+    rng = np.random.default_rng(_CATALOGUE_SEED)
+    # (dial, ink) grey ranges: dark ink on light dials, light ink on dark and mid-grey ones.
+    tones = {
+        "light": ((195, 245), (10, 60)),
+        "dark": ((20, 70), (200, 245)),
+        "mid": ((105, 150), (225, 250)),
+    }
+    rims = {"dark": (15, 60), "silver": (140, 200), "light": (205, 245)}
+    designs = []
+    for k in range(N_DESIGNS):
+        numerals = ("arabic", "roman", "quarters", "none")[k % 4]
+        dial, ink = tones[("light", "dark", "light", "mid", "light", "dark")[k // 4]]
+        face = rng.uniform(*dial)
+        rim = str(rng.choice(["dark", "silver", "light", "face"]))
+        # A "face" rim is a thin band in the dial's own tone, as on frameless clocks.
+        rim_tone = face + rng.uniform(-20, 20) if rim == "face" else rng.uniform(*rims[rim])
+        ticks = ("bar", "dot") if numerals == "none" else ("bar", "bar", "dot", "none")
+        if numerals == "none":  # ticks alone: the marker shows which way is up
+            markers = ("triangle", "double", "bar")
+        else:
+            markers = ("none",) if numerals == "quarters" else ("none",) * 4 + ("triangle",)
+        roman = numerals == "roman"
+        designs.append(
+            FaceDesign(
+                numerals=numerals,
+                radial=bool(rng.random() < 0.6 * roman),  # turned arabic 6 and 9 would swap
+                face=float(face),
+                ink=float(rng.uniform(*ink)),
+                rim=float(np.clip(rim_tone, 0, 255)),
+                rim_width=float(rng.uniform(0.03, 0.05 if rim == "face" else 0.16)),
+                bevel=float(rng.uniform(0, 60)),
+                shading=float(rng.uniform(-25, 10)),
+                hour_ticks=str(rng.choice(ticks)),
+                minute_ticks=str(rng.choice(["line", "line", "dot", "none"])),
+                tick_length=float(rng.uniform(0.07, 0.14)),
+                marker=str(rng.choice(markers)),
+                numeral_size=float(rng.uniform(0.13, 0.2) if roman else rng.uniform(0.17, 0.26)),
+                bold=bool(rng.random() < 0.4),
+            )
+        )
+    return tuple(designs)
+
+
+FACE_DESIGNS = _catalogue()
+
+
+def _ink_mask(ss: int, d: FaceDesign) -> np.ndarray:
+    """Coverage (0-1) of the design's ticks, 12 marker and numerals, drawn with Pillow.
+
+    Pillow draws shapes and text in C, many times faster than testing every supersampled
+    pixel in numpy; its hard edges are smoothed by the box filter of :func:`_face`.
+    """
+    from PIL import Image, ImageDraw  # Pillow ships with matplotlib
+
+    img = Image.new("L", (ss, ss), 0)
+    draw = ImageDraw.Draw(img)
+    ppu = ss / (2 * _EXTENT)
+
+    def at(u: float, v: float) -> tuple[float, float]:  # clock coords -> Pillow's (x, y)
+        return ss / 2 + u * ppu, ss / 2 - v * ppu
+
+    def bar(angle: float, inner: float, outer: float, half: float) -> None:
+        su, cu = np.sin(angle), np.cos(angle)
+        ends = [(inner, -half), (inner, half), (outer, half), (outer, -half)]
+        draw.polygon([at(r * su + w * cu, r * cu - w * su) for r, w in ends], fill=255)
+
+    def rect(u0: float, v0: float, u1: float, v1: float) -> None:
+        draw.polygon([at(u0, v0), at(u1, v0), at(u1, v1), at(u0, v1)], fill=255)
+
+    def dot(u: float, v: float, radius: float) -> None:
+        (x0, y0), (x1, y1) = at(u - radius, v + radius), at(u + radius, v - radius)
+        draw.ellipse((x0, y0, x1, y1), fill=255)
+
+    outer = d.dial - 0.035  # the outer end of the ticks, just inside the rim
+    for tick in range(60):
+        a, hour = tick * np.pi / 30, tick % 5 == 0
+        if hour and d.hour_ticks == "bar":
+            bar(a, outer - d.tick_length, outer, 0.012 + 0.01 * d.bold)
+        elif hour and d.hour_ticks == "dot":
+            dot((outer - 0.035) * np.sin(a), (outer - 0.035) * np.cos(a), 0.03)
+        elif d.minute_ticks == "line":
+            bar(a, outer - 0.045, outer, 0.006)
+        elif d.minute_ticks == "dot":
+            dot((outer - 0.02) * np.sin(a), (outer - 0.02) * np.cos(a), 0.012)
+    # A marker is the only sign of up on a dial of ticks alone; above a 12 it is smaller.
+    mark = 0.16 if d.numerals == "none" else 0.1
+    if d.marker == "triangle":  # apex towards the centre
+        draw.polygon([at(-0.065, outer), at(0.065, outer), at(0, outer - mark)], fill=255)
+    elif d.marker == "double":
+        rect(-0.041, outer - mark, -0.019, outer)
+        rect(0.019, outer - mark, 0.041, outer)
+    elif d.marker == "bar":
+        rect(-0.035, outer - mark, 0.035, outer)
+    if d.numerals != "none":
+        inset = d.tick_length if d.hour_ticks == "bar" else 0.07
+        inset = max(inset, mark + 0.01) if d.marker != "none" else inset
+        # Upright roman numerals are wide: at 3 and 9 they reach further in.
+        size = d.numeral_size * (1.3 if d.numerals == "roman" and not d.radial else 1.0)
+        _numerals(img, d, outer - 0.015 - inset - 0.55 * size, ppu)
+    return np.asarray(img, dtype=np.float32) / 255
+
+
+def _numerals(img: PIL.Image.Image, d: FaceDesign, radius: float, ppu: float) -> None:
+    """Draw the design's numerals centred on the circle of ``radius``, upright or radial."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    ss = img.width
+    font = ImageFont.load_default(size=max(6, round(d.numeral_size * ppu)))
+    stroke = round((0.003 + 0.009 * d.bold) * ppu)
+    hours = (12, 3, 6, 9) if d.numerals == "quarters" else range(1, 13)
+    draw = ImageDraw.Draw(img)
+    for hour in hours:
+        text = _ROMAN[hour % 12] if d.numerals == "roman" else str(hour)
+        a = np.radians(30 * hour)
+        x, y = ss / 2 + radius * ppu * np.sin(a), ss / 2 - radius * ppu * np.cos(a)
+        if not d.radial:
+            draw.text((x, y), text, fill=255, font=font, anchor="mm", stroke_width=stroke)
+            continue
+        # Turned numerals: draw upright on a patch, turn it clockwise, paste it centred.
+        side = round(1.6 * d.numeral_size * ppu * max(1, len(text) / 2))
+        patch = Image.new("L", (side, side), 0)
+        ImageDraw.Draw(patch).text(
+            (side / 2, side / 2), text, fill=255, font=font, anchor="mm", stroke_width=stroke
+        )
+        patch = patch.rotate(-30 * hour, resample=Image.Resampling.BICUBIC, expand=True)
+        img.paste(255, (round(x - patch.width / 2), round(y - patch.height / 2)), mask=patch)
+
+
+@lru_cache(maxsize=2)
+def _radius(ss: int) -> np.ndarray:
+    """Distance from the clock's centre of every supersampled pixel, shared by all designs."""
+    u, v = _clock_grid(ss)
+    return np.sqrt(u * u + v * v)
+
+
+def _face(n: int, d: FaceDesign) -> tuple[np.ndarray, np.ndarray]:
+    """One design's face (grey levels, premultiplied) and coverage, supersampled."""
+    ss = _SUPERSAMPLE * n
+    r = _radius(ss)
+    face = d.face + d.shading * np.square(r * (1 / d.dial))
+    # The rim: its tone, a highlight at its outer edge and a thin shadowed lip at the dial.
+    w = d.rim_width
+    rim = d.rim + d.bevel * np.exp(-np.square((r - 1 + 0.3 * w) * (4 / w)))
+    rim -= 0.35 * d.rim * (r < d.dial + 0.012)
+    face = np.where(r > d.dial, rim, face)
+    ink = _ink_mask(ss, d)
+    face += ink * (d.ink - face)
+    cover = (r <= 1.0).astype(np.float32)
+    box = (n, _SUPERSAMPLE, n, _SUPERSAMPLE)
+    face = (np.clip(face, 0, 255) * cover).reshape(box).mean(axis=(1, 3), dtype=np.float32)
+    return face, cover.reshape(box).mean(axis=(1, 3), dtype=np.float32)
+
+
+@lru_cache(maxsize=2)
+def design_atlas(size: int) -> np.ndarray:
+    """The faces of :data:`FACE_DESIGNS` as (N_DESIGNS, T, T) packed pixels, as in the atlas."""
+    n = _atlas_size(size)
+    atlas = np.empty((N_DESIGNS, n, n), dtype=PACKED)
+    for k, design in enumerate(FACE_DESIGNS):
+        face, cover = _face(n, design)
+        if k == 0:
+            backdrop = wall_weight(n, cover)  # every face covers the same disc
+        atlas[k] = np.round(face).astype(PACKED) | backdrop
+    return atlas
+
+
+@lru_cache(maxsize=2)
+def design_walls(size: int, seed: int) -> np.ndarray:
+    """The wood and grey walls of ``seed`` followed by :data:`N_PAINTED` painted ones."""
+    walls, _ = wall_textures(size, seed)
+    rng = np.random.default_rng([seed, 3])
+    n = 2 * size
+    xs = np.arange(n, dtype=np.float64)
+    painted = np.empty((N_PAINTED, n, n), dtype=np.float32)
+    for k in range(N_PAINTED):
+        tone = rng.uniform(0.25, 0.85)
+        # Plaster: slow blotches and a fine grain; every fourth wall has wallpaper stripes.
+        paint = 0.035 * _smooth_noise(rng, (n, n), 5) + 0.012 * _smooth_noise(rng, (n, n), n // 6)
+        period = size * rng.uniform(0.05, 0.2)
+        stripes = 0.07 * np.sin(2 * np.pi * xs / period)[None, :] * (k % 4 == 3)
+        painted[k] = tone * (1 + paint + stripes)
+    return np.concatenate([walls, painted])
