@@ -32,6 +32,7 @@ def test_private_names_used_by_ktfiles_still_exist():
     assert hasattr(keras_tuner.Tuner, "_get_tuner_fname")
     assert hasattr(keras_tuner.Tuner, "_is_worker")
     assert callable(ktfiles.Trial.from_state)
+    assert hasattr(ktfiles.kt_config, "DEBUG")
 
 
 def test_no_keras_tuner_file_is_written_in_place(tmp_path, monkeypatch):

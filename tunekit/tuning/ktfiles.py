@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import keras_tuner
+from keras_tuner.src import config as kt_config
 from keras_tuner.src.engine import trial as trial_module
 
 from tunekit.records.atomic import write_text_atomic
@@ -129,3 +130,13 @@ def new_trial(oracle: keras_tuner.Oracle, tuner_id: str, trial_id: str) -> Any:
     if status == KTStatus.STOPPED:
         oracle.tuner_ids.discard(tuner_id)
     return trial
+
+
+def quiet_failed_trials() -> None:
+    """Stop keras-tuner printing the traceback of every failed or invalid trial.
+
+    keras-tuner 1.4.8 ships with ``config.DEBUG = True``, which prints a full traceback
+    for an expected outcome such as a stride that shrinks the feature map below 1x1.
+    tunekit records the reason in the trial's record and shows it in one line.
+    """
+    kt_config.DEBUG = False

@@ -23,7 +23,13 @@ from tunekit.records.trial import UNREADABLE, TrialRecord, TrialStatus, read_rec
 from tunekit.tuning.backend import trained_with
 from tunekit.tuning.checkpoints import prune_checkpoints, save_checkpoint, trial_checkpoint
 from tunekit.tuning.events import StudyObserver
-from tunekit.tuning.ktfiles import is_worker, load_state, save_state, tuner_path
+from tunekit.tuning.ktfiles import (
+    is_worker,
+    load_state,
+    quiet_failed_trials,
+    save_state,
+    tuner_path,
+)
 from tunekit.tuning.oracle import ResumableOracle
 from tunekit.tuning.plan import REPEAT_KEY, trial_values, values_key
 from tunekit.tuning.training import TEST_PREDICTED, class_predictions, train_execution
@@ -97,6 +103,7 @@ class StudyTuner(keras_tuner.Tuner):
         trial_limit: int | None = None,
         **kwargs: Any,
     ) -> None:
+        quiet_failed_trials()
         self.names = oracle
         oracle.fallback_space = hypermodel.space()
         self._reloaded = False
