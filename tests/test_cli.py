@@ -86,3 +86,24 @@ def test_clocks_preview_writes_a_contact_sheet(tmp_path):
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert sheet.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize(
+    ("style", "files", "message"),
+    [
+        ("full", False, "--clock-split viewpoint needs clocks seen from fixed viewpoints"),
+        ("course", True, "--clock-split viewpoint needs generated clocks"),
+    ],
+)
+def test_a_viewpoint_split_without_fixed_viewpoints_is_one_line_with_exit_2(
+    tmp_path, style, files, message
+):
+    args = ["study", "clock", "--space", "representation", "--clock-style", style]
+    args += ["--clock-split", "viewpoint", "--dir", str(tmp_path / "runs")]
+    if files:
+        args += ["--data-dir", str(tmp_path)]
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1
+    assert message in result.output
+    assert not (tmp_path / "runs").exists()

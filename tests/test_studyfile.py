@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tunekit.cli import app
-from tunekit.config import TunerKind
+from tunekit.config import ClockSplit, TunerKind
 from tunekit.records.study import read_study
 from tunekit.studyfile import StudyFileError, load_study_file
 
@@ -90,3 +91,29 @@ def test_bad_study_files_name_the_file_and_the_key(tmp_path, text, message):
         load_study_file(path)
     assert str(path) in str(caught.value)
     assert message in str(caught.value)
+
+
+def test_a_clock_split_and_a_study_of_the_reference_alone_parse(tmp_path):
+    path = tmp_path / "unseen.toml"
+    text = 'family = "clock"\nspaces = []\n[data]\ndataset = "clock"\nclock_style = "course"\n'
+    path.write_text(text + 'clock_split = "viewpoint"\n')
+    study = load_study_file(path)
+    assert study.spec.data.clock_split is ClockSplit.VIEWPOINT
+    assert study.spec.spaces == () and study.spec.train.reference_repeats == 1
+    path.write_text(text.replace("course", "full") + 'clock_split = "viewpoint"\n')
+    with pytest.raises(StudyFileError, match=r"\[data\] clock_split viewpoint needs clocks seen"):
+        load_study_file(path)
+    path.write_text(text + 'clock_split = "by-time"\n')
+    with pytest.raises(StudyFileError, match="data.clock_split = 'by-time' is not allowed"):
+        load_study_file(path)
+
+
+def test_the_course_study_files_differ_only_in_the_split_and_name():
+    seen = load_study_file(STUDIES / "clock-course.toml")
+    unseen = load_study_file(STUDIES / "clock-course-unseen.toml")
+    assert seen.spec.data.clock_split is ClockSplit.RANDOM
+    assert unseen.spec.data.clock_split is ClockSplit.VIEWPOINT
+    assert unseen.spec == dataclasses.replace(
+        seen.spec, data=dataclasses.replace(seen.spec.data, clock_split=ClockSplit.VIEWPOINT)
+    )
+    assert seen.name != unseen.name

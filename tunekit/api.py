@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tunekit.config import (
+    ClockSplit,
     DataSpec,
     KeepCheckpoints,
     SearchSettings,
@@ -197,8 +198,9 @@ def run_study(
     permute: int | None = None,
     validation_size: int = 5000,
     clock_count: int = 18_000,
-    image_size: int = 150,
+    image_size: int | None = None,
     clock_style: str = "full",
+    clock_split: ClockSplit | str = ClockSplit.RANDOM,
     data_seed: int = 0,
     epochs: int = 100,
     patience: int = 5,
@@ -275,6 +277,7 @@ def run_study(
             clock_style=clock_style,
             data_seed=data_seed,
             file=str(data) if data is not None else None,
+            clock_split=clock_split,
         ),
         train=TrainSettings(epochs, patience, executions, seed, keep, reference_repeats),
         reference_overrides=tuple((reference or {}).items()),

@@ -17,6 +17,8 @@ from tunekit.errors import InvalidValueError
 SEED_LIMIT = 2**32 - 1
 #: Generated clocks: the bn backbone needs 32 pixels; the generator's atlas stops at 256.
 CLOCK_IMAGE_SIZES = (32, 256)
+#: Side of generated clocks when no image size is given: the course's photos are 150x150.
+CLOCK_IMAGE_SIZE = 150
 #: Fewest generated clocks that leave images in each of train, validation and test.
 MIN_CLOCKS = 20
 #: A local worker hands over to a fresh process after this many trials: TensorFlow keeps
@@ -64,6 +66,15 @@ class TunerKind(str, Enum):
         return self is not TunerKind.ONE_FACTOR
 
 
+class ClockSplit(str, Enum):
+    """How clocks are split into train, validation and test parts."""
+
+    RANDOM = "random"  # shuffled images, 80:20 train:test, 10% of train for validation
+    # Whole viewpoints (course style): 5 of 25 for test, 2 of the other 20 for validation,
+    # so a model is tested on viewpoints it never saw.
+    VIEWPOINT = "viewpoint"
+
+
 class KeepCheckpoints(str, Enum):
     """Which trained weights a study keeps on disk (of each trial's first execution)."""
 
@@ -84,14 +95,18 @@ class DataSpec:
         validation_size: The last this-many training images are the validation set
             (Geron's split: 5,000 of 60,000).
         clock_count: Synthetic clocks to generate (the course set has 18,000).
-        image_size: Side of the clock images in pixels (150 as in the course; 75 is
-            four times cheaper).
+        image_size: Side of the clock images in pixels (75 is four times cheaper than
+            150). ``None``: ``CLOCK_IMAGE_SIZE`` (150) for generated clocks, the files'
+            own size for ``data_dir``; files larger than a given size are area-averaged
+            down to it.
         clock_style: Preset of synthetic clocks (``easy``, ``medium``, ``full``, ``course``,
             ``varied``; see ``tunekit.data.clocks.STYLE_PRESETS``).
         data_seed: Seed of the clock generator and of the clocks' train/test shuffle.
         file: The user's own data instead of ``dataset``: ``FILE.npz``, ``FILE.py:NAME``
             or ``package.module:NAME`` (``tunekit.data.user_data``); a path is made
             absolute, so that a worker or a rerun elsewhere loads the same file.
+        clock_split: ``random`` shuffles the clocks into the parts; ``viewpoint`` (the
+            ``course`` style only) holds whole viewpoints out for test and validation.
     """
 
     dataset: str = "fashion_mnist"
@@ -100,10 +115,11 @@ class DataSpec:
     permute: int | None = None
     validation_size: int = 5000
     clock_count: int = 18_000
-    image_size: int = 150
+    image_size: int | None = None
     clock_style: str = "full"
     data_seed: int = 0
     file: str | None = None
+    clock_split: ClockSplit = ClockSplit.RANDOM
 
     def __post_init__(self) -> None:
         if not isinstance(self.dataset, str) or not self.dataset:
@@ -124,8 +140,39 @@ class DataSpec:
             check_whole("data", "permute", self.permute, 0, SEED_LIMIT)
         check_whole("data", "validation_size", self.validation_size, 1)
         check_whole("data", "clock_count", self.clock_count, MIN_CLOCKS)
-        check_whole("data", "image_size", self.image_size, *CLOCK_IMAGE_SIZES)
+        if self.image_size is not None:
+            check_whole("data", "image_size", self.image_size, *CLOCK_IMAGE_SIZES)
         check_whole("data", "data_seed", self.data_seed, 0, SEED_LIMIT)
+        self._check_clock_split()
+
+    def _check_clock_split(self) -> None:
+        """Take the split's name as well as its member; refuse a split the data cannot make."""
+        try:
+            object.__setattr__(self, "clock_split", ClockSplit(self.clock_split))
+        except ValueError:
+            allowed = ", ".join(split.value for split in ClockSplit)
+            raise InvalidValueError(
+                "data", "clock_split", f"must be one of {allowed}, got {self.clock_split!r}"
+            ) from None
+        if self.clock_split is not ClockSplit.VIEWPOINT:
+            return
+        if self.dataset != "clock" or self.file is not None:
+            problem = f"applies to the clock data set only, not {self.name}"
+        elif self.data_dir is not None:
+            problem = (
+                "needs generated clocks: the clock files do not say which viewpoint each "
+                "image shows; use the random split"
+            )
+        else:
+            from tunekit.data.clocks import clock_style  # numpy: only when used
+
+            if clock_style(self.clock_style).viewpoints:
+                return
+            problem = (
+                f"needs clocks seen from fixed viewpoints (the course style); {self.clock_style} "
+                "clocks each have a viewpoint of their own"
+            )
+        raise InvalidValueError("data", "clock_split", f"viewpoint {problem}")
 
     @property
     def name(self) -> str:

@@ -5,7 +5,8 @@ A file's top-level keys are the scalar fields of ``StudySpec`` (``family``, ``sp
 (``DataSpec``), ``[train]`` (``TrainSettings``), any other dataclass field of
 ``StudySpec`` by its name, and ``[reference]`` (reference values to change). Every key
 is checked against those fields, so a typo is an error that names the file, the key and
-what is allowed, never a silently ignored setting.
+what is allowed, never a silently ignored setting. A one-factor study of ``spaces = []``
+trains the reference alone.
 """
 
 from __future__ import annotations
@@ -233,7 +234,7 @@ def _check_names(path: Path, spec: StudySpec, kind: str) -> None:
         family = get_family(spec.family)
         family.reference_with(dict(spec.reference_overrides))
         family.check_objective(spec.search.objective)
-        if kind == "study":
-            family.resolve_spaces(spec.spaces)
+        if kind == "study" and (spec.spaces or spec.tuner.is_search):
+            family.resolve_spaces(spec.spaces)  # spaces = []: the reference alone
     except TunekitError as exc:
         raise _in_file(path, exc) from None

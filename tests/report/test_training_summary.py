@@ -1,4 +1,4 @@
-"""The report's "training" fact: Hyperband shows the epochs it trained, not ``--epochs``."""
+"""The report's facts: Hyperband's epochs trained, not ``--epochs``; the clocks' split."""
 
 from __future__ import annotations
 
@@ -39,3 +39,16 @@ def test_hyperband_max_epochs_defaults_to_epochs(tmp_path):
     assert _training(tmp_path, meta, epochs=(3,)).startswith(
         "Hyperband max_epochs 3, factor 3 (trials trained to 3 epochs); "
     )
+
+
+def test_a_clock_split_is_a_fact_and_names_the_held_out_viewpoints(tmp_path):
+    def facts(data):
+        study = read_study(write_study(tmp_path / str(len(data)), [], {**META, "data": data}))
+        return dict(summary_items(study))
+
+    held_out = {"split": "viewpoint", "test_viewpoints": [2, 5], "val_viewpoints": [9]}
+    assert facts(held_out)["data split"] == (
+        "viewpoint: test viewpoints 2, 5; validation viewpoints 9; none in training"
+    )
+    assert facts({"split": "random"})["data split"] == "random: shuffled images"
+    assert "data split" not in facts({})  # image data sets have no split to name

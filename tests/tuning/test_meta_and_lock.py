@@ -13,7 +13,7 @@ from tunekit.config import DataSpec, StudySpec, TrainSettings
 from tunekit.errors import StudyLockedError
 from tunekit.hypermodels import get_family
 from tunekit.records.layout import LOCK_FILE
-from tunekit.records.meta import SpaceInfo
+from tunekit.records.meta import DataInfo, SpaceInfo
 from tunekit.tuning.lock import study_lock
 from tunekit.tuning.meta import build_meta, differences, merged
 
@@ -42,6 +42,17 @@ def test_a_new_space_is_not_a_difference_and_is_merged():
     old, new = _meta("width"), _meta("depth")
     assert differences(old, new) == []
     assert set(merged(old, new).spaces) == {"widths", "depth"}
+
+
+def test_a_clock_split_is_compared_once_both_studies_record_it():
+    def meta(**split):
+        return dataclasses.replace(
+            _meta(), data=DataInfo.from_dict({"name": "clock", "fingerprint": "abc", **split})
+        )
+
+    assert differences(meta(), meta(split="random")) == []  # a study from before splits
+    found = differences(meta(split="random"), meta(split="viewpoint"))
+    assert found == ["split: 'random' in the study, 'viewpoint' now"]
 
 
 def test_changed_space_values_are_a_difference():

@@ -3,6 +3,10 @@
 The course data set is 18,000 grayscale 150x150 photos of one wall clock with labels
 [hour 0-11, minute 0-59], stored sorted by time. It is not public; :func:`make_clock_data`
 builds a synthetic stand-in with the same layout from :mod:`tunekit.data.clocks`.
+
+The split shuffles the images into train, validation and test parts, or, for clocks
+seen from a few fixed viewpoints (the ``course`` style), holds whole viewpoints out, so
+that the test tells reading a clock from remembering how each viewpoint looks.
 """
 
 from __future__ import annotations
@@ -13,7 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from tunekit.data.clocks import FULL, STYLE_PRESETS, ClockStyle, clock_style, generate_clocks
+from tunekit.config import ClockSplit
+from tunekit.data.clocks import (
+    FULL,
+    STYLE_PRESETS,
+    ClockStyle,
+    clock_style,
+    clock_viewpoints,
+    generate_clocks,
+)
 from tunekit.errors import DataFormatError, DataNotFoundError
 
 IMAGES_FILE = "images.npy"
@@ -34,6 +46,10 @@ class ClockData:
         validation_fraction: Share of the non-test images in the validation part.
         seed: Seed of the shuffle before splitting.
         source: Where the images came from, for reports.
+        split: ``random`` (images shuffled into the parts) or ``viewpoint`` (whole
+            viewpoints held out for test and for validation).
+        test_viewpoints: The viewpoints of the test part (``viewpoint`` split only).
+        val_viewpoints: The viewpoints of the validation part (``viewpoint`` split only).
     """
 
     train: tuple[np.ndarray, np.ndarray]
@@ -44,6 +60,9 @@ class ClockData:
     validation_fraction: float
     seed: int
     source: str = "arrays"
+    split: str = ClockSplit.RANDOM.value
+    test_viewpoints: tuple[int, ...] = ()
+    val_viewpoints: tuple[int, ...] = ()
 
     @property
     def image_size(self) -> int:
@@ -52,12 +71,20 @@ class ClockData:
 
     def describe(self) -> dict[str, object]:
         """Plain-data summary (sizes, split parameters, fingerprint) for records and reports."""
+        held_out = {}
+        if self.split == ClockSplit.VIEWPOINT.value:
+            held_out = {
+                "test_viewpoints": list(self.test_viewpoints),
+                "val_viewpoints": list(self.val_viewpoints),
+            }
         return {
             "source": self.source,
             "image_size": self.image_size,
             "n_train": len(self.train[1]),
             "n_val": len(self.val[1]),
             "n_test": len(self.test[1]),
+            "split": self.split,
+            **held_out,
             "test_fraction": self.test_fraction,
             "validation_fraction": self.validation_fraction,
             "seed": self.seed,
@@ -196,19 +223,30 @@ def split_clocks(
     validation_fraction: float = 0.1,
     seed: int = 0,
     source: str = "arrays",
+    viewpoints: np.ndarray | None = None,
 ) -> ClockData:
     """Shuffle with a fixed seed, then split train:test and take validation from train.
 
     The course files are sorted by time, so an unshuffled split would test on times never
-    seen in training.
+    seen in training. Given each image's viewpoint, whole viewpoints are split instead:
+    ``test_fraction`` of them (drawn with ``seed``) for testing and ``validation_fraction``
+    of the rest for validation, so no viewpoint of either part is seen in training.
 
     Args:
         images: (N, S, S) uint8 images.
         labels: (N, 2) [hour, minute] labels.
-        test_fraction: Share of all images held out for testing (0.2 gives 80:20).
-        validation_fraction: Share of the remaining training images used for validation.
+        test_fraction: Share of all images (or viewpoints) held out for testing (0.2 gives
+            80:20).
+        validation_fraction: Share of the remaining training images (or viewpoints) used
+            for validation.
         seed: Seed of the shuffle.
         source: A note on where the images came from, kept in :meth:`ClockData.describe`.
+        viewpoints: (N,) each image's viewpoint number, for the ``viewpoint`` split; None
+            shuffles the images.
+
+    Raises:
+        ValueError: The arrays differ in length, a fraction is out of range, or there are
+            too few viewpoints to leave one in each part.
     """
     if len(images) != len(labels):
         raise ValueError(f"{len(images)} images but {len(labels)} labels")
@@ -216,31 +254,80 @@ def split_clocks(
         raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
     if not 0.0 <= validation_fraction < 1.0:
         raise ValueError(f"validation_fraction must be in [0, 1), got {validation_fraction}")
-    order = np.random.default_rng(seed).permutation(len(labels))
-    n_test = round(len(order) * test_fraction)
-    rest = order[n_test:]
-    n_val = round(len(rest) * validation_fraction)
-    parts = [order[:n_test], rest[:n_val], rest[n_val:]]
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(labels))
+    split, test_views, val_views = ClockSplit.RANDOM, np.empty(0), np.empty(0)
+    if viewpoints is None:
+        n_test = round(len(order) * test_fraction)
+        rest = order[n_test:]
+        n_val = round(len(rest) * validation_fraction)
+        parts = [order[:n_test], rest[:n_val], rest[n_val:]]
+    else:
+        viewpoints = np.asarray(viewpoints, dtype=np.int64)
+        if viewpoints.shape != (len(labels),):
+            raise ValueError(f"{len(labels)} images but viewpoints of shape {viewpoints.shape}")
+        test_views, val_views = _held_out_viewpoints(
+            viewpoints, test_fraction, validation_fraction, rng
+        )
+        seen = viewpoints[order]
+        in_test, in_val = np.isin(seen, test_views), np.isin(seen, val_views)
+        parts = [order[in_test], order[in_val], order[~(in_test | in_val)]]
+        split = ClockSplit.VIEWPOINT
     test, val, train = ((images[p], labels[p]) for p in parts)
     return ClockData(
         train=train,
         val=val,
         test=test,
-        fingerprint=_fingerprint(images, labels, test_fraction, validation_fraction, seed),
+        fingerprint=_fingerprint(
+            images, labels, test_fraction, validation_fraction, seed, viewpoints
+        ),
         test_fraction=test_fraction,
         validation_fraction=validation_fraction,
         seed=seed,
         source=source,
+        split=split.value,
+        test_viewpoints=tuple(int(v) for v in test_views),
+        val_viewpoints=tuple(int(v) for v in val_views),
     )
 
 
-def _fingerprint(images: np.ndarray, labels: np.ndarray, test: float, val: float, seed: int) -> str:
+def _held_out_viewpoints(
+    viewpoints: np.ndarray,
+    test_fraction: float,
+    validation_fraction: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw the test viewpoints, then the validation ones from the rest; both sorted."""
+    drawn = rng.permutation(np.unique(viewpoints))
+    n_test = round(len(drawn) * test_fraction)
+    n_val = round((len(drawn) - n_test) * validation_fraction)
+    if n_test < 1 or len(drawn) - n_test - n_val < 1:
+        raise ValueError(
+            f"{len(drawn)} viewpoints cannot be split into test ({test_fraction}), "
+            f"validation ({validation_fraction}) and train parts of at least one viewpoint"
+        )
+    return np.sort(drawn[:n_test]), np.sort(drawn[n_test : n_test + n_val])
+
+
+def _fingerprint(
+    images: np.ndarray,
+    labels: np.ndarray,
+    test: float,
+    val: float,
+    seed: int,
+    viewpoints: np.ndarray | None = None,
+) -> str:
     """sha256 (16 hex digits) of shapes, bytes and split parameters."""
     digest = hashlib.sha256()
-    for array in (np.ascontiguousarray(images), np.ascontiguousarray(labels, dtype=np.int64)):
+    arrays = [np.ascontiguousarray(images), np.ascontiguousarray(labels, dtype=np.int64)]
+    if viewpoints is not None:  # the random split hashes as it did before viewpoints existed
+        arrays.append(np.ascontiguousarray(viewpoints, dtype=np.int64))
+    for array in arrays:
         digest.update(f"{array.dtype.str}{array.shape}".encode())
         digest.update(memoryview(array).cast("B"))
     digest.update(f"test={test!r};val={val!r};seed={seed}".encode())
+    if viewpoints is not None:
+        digest.update(b";split=viewpoint")
     return digest.hexdigest()[:16]
 
 
@@ -271,6 +358,7 @@ def make_clock_data(
     *,
     test_fraction: float = 0.2,
     validation_fraction: float = 0.1,
+    split: ClockSplit | str = ClockSplit.RANDOM,
 ) -> ClockData:
     """Generate a synthetic clock set and split it like the course files.
 
@@ -279,13 +367,24 @@ def make_clock_data(
         image_size: Side of the square images (150 as in the course; 75 is common too).
         seed: Seed for the generator and the split.
         style: A :class:`ClockStyle` or the name of a preset ("easy", "medium", "full").
-        test_fraction: Share of all images held out for testing.
-        validation_fraction: Share of the remaining training images used for validation.
+        test_fraction: Share of all images (or viewpoints) held out for testing.
+        validation_fraction: Share of the remaining training images (or viewpoints) used
+            for validation.
+        split: ``random``, or ``viewpoint`` to hold whole viewpoints out (a style with
+            fixed viewpoints only, such as ``course``).
+
+    Raises:
+        ValueError: ``viewpoint`` for a style whose clocks each have a viewpoint of their own.
     """
     if isinstance(style, str):
         name, style = style, clock_style(style)
     else:
         name = next((k for k, v in STYLE_PRESETS.items() if v == style), repr(style))
+    viewpoints = None
+    if ClockSplit(split) is ClockSplit.VIEWPOINT:
+        if not style.viewpoints:
+            raise ValueError(f"the viewpoint split needs fixed viewpoints; style {name} has none")
+        viewpoints = clock_viewpoints(n, seed=seed, style=style)
     images, labels = generate_clocks(n, image_size=image_size, seed=seed, style=style)
     return split_clocks(
         images,
@@ -294,4 +393,5 @@ def make_clock_data(
         validation_fraction=validation_fraction,
         seed=seed,
         source=f"synthetic clocks (style={name}, seed={seed})",
+        viewpoints=viewpoints,
     )

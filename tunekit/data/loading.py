@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tunekit.config import DataSpec
+from tunekit.config import CLOCK_IMAGE_SIZE, ClockSplit, DataSpec
 from tunekit.data._datasets import Dataset, Split, load_dataset
-from tunekit.errors import TunekitError
+from tunekit.errors import InvalidValueError, TunekitError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from tunekit.data.clocks import ClockRecipe
 
 CLOCK = "clock"
@@ -21,7 +24,8 @@ class ClockDataset:
 
     It has the attributes a study uses from ``Dataset``; ``num_classes`` is 0 since the
     label representation is the model's choice. Generated clocks carry the recipe of
-    their training split, from which a model may draw a fresh set every epoch.
+    their training split, from which a model may draw a fresh set every epoch, unless
+    their split holds viewpoints out: every fresh set shows all of them.
     """
 
     train: Split
@@ -29,7 +33,7 @@ class ClockDataset:
     test: Split
     fingerprint: str
     info: dict[str, Any]
-    recipe: ClockRecipe | None = None  # None for the course's files: no new images to make
+    recipe: ClockRecipe | None = None  # None: no new images to make (see above)
     name: str = CLOCK
     num_classes: int = 0
 
@@ -43,8 +47,9 @@ def load_data(spec: DataSpec) -> Dataset | ClockDataset:
 
     Clocks are generated (``clock_count``, ``image_size``, ``clock_style``,
     ``data_seed``) unless ``data_dir`` holds the course's ``images.npy`` and
-    ``labels.npy``; either way the split is shuffled with ``data_seed``. The user's
-    own arrays (``file``) replace ``dataset`` (``tunekit.data.user_data``).
+    ``labels.npy``, which are area-averaged down to ``image_size`` if it is given and
+    smaller. Either way the split (``clock_split``) is drawn with ``data_seed``. The
+    user's own arrays (``file``) replace ``dataset`` (``tunekit.data.user_data``).
     """
     if spec.file is not None:
         from tunekit.data.user_data import load_user_data
@@ -63,21 +68,29 @@ def load_data(spec: DataSpec) -> Dataset | ClockDataset:
     from tunekit.data.clock_files import load_clock_files, make_clock_data, split_clocks
     from tunekit.data.clocks import ClockRecipe, clock_style
 
+    files: dict[str, Any] = {}
     if spec.data_dir is not None:
         images, labels = load_clock_files(spec.data_dir)
+        files = {"file_image_size": int(images.shape[1])}
+        images = _files_at_size(images, spec.image_size, spec.data_dir)
         data = split_clocks(images, labels, seed=spec.data_seed, source=str(spec.data_dir))
     else:
-        data = make_clock_data(spec.clock_count, spec.image_size, spec.data_seed, spec.clock_style)
+        size = spec.image_size or CLOCK_IMAGE_SIZE
+        data = make_clock_data(
+            spec.clock_count, size, spec.data_seed, spec.clock_style, split=spec.clock_split
+        )
     train_x, train_y = data.train
     if spec.subset is not None:
         if spec.subset > len(train_y):
             raise TunekitError(f"--subset {spec.subset} exceeds the {len(train_y)} train clocks.")
         train_x, train_y = train_x[: spec.subset], train_y[: spec.subset]
-    recipe = None  # the course's files cannot make new images
-    if spec.data_dir is None:
+    # The course's files cannot make new images, and a fresh set of generated clocks
+    # shows every viewpoint, the held-out ones too.
+    recipe = None
+    if spec.data_dir is None and spec.clock_split is ClockSplit.RANDOM:
         style = clock_style(spec.clock_style)
-        recipe = ClockRecipe(len(train_y), spec.image_size, spec.data_seed, style)
-    info = {**data.describe(), "subset": spec.subset, "style": spec.clock_style}
+        recipe = ClockRecipe(len(train_y), data.image_size, spec.data_seed, style)
+    info = {**data.describe(), **files, "subset": spec.subset, "style": spec.clock_style}
     info.pop("fingerprint", None)
     return ClockDataset(
         train=Split(train_x, train_y),
@@ -87,3 +100,25 @@ def load_data(spec: DataSpec) -> Dataset | ClockDataset:
         info=info,
         recipe=recipe,
     )
+
+
+def _files_at_size(images: np.ndarray, size: int | None, data_dir: Path) -> np.ndarray:
+    """The course files' images at ``size``: area-averaged down as ``tunekit clocks read`` does.
+
+    Raises:
+        InvalidValueError: ``size`` is larger than the files' images; enlarging them
+            would cost training time and add nothing.
+    """
+    side = int(images.shape[1])
+    if size is None or size == side:
+        return images
+    if size > side:
+        raise InvalidValueError(
+            "data",
+            "image_size",
+            f"{size} is larger than the {side}x{side} images in {data_dir}; give {side} or "
+            "less, or leave it out to keep their size",
+        )
+    from tunekit.data.image_files import fit_images
+
+    return fit_images(images, (size, size))

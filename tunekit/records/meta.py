@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -176,9 +177,7 @@ class StudyMeta:
             "created": self.created,
         }
         if self.data_spec is not None:
-            data["data_spec"] = {
-                k: str(v) if isinstance(v, Path) else v for k, v in asdict(self.data_spec).items()
-            }
+            data["data_spec"] = {k: _plain(v) for k, v in asdict(self.data_spec).items()}
         if self.search is not None:
             data["search"] = self.search.to_dict()
         return data
@@ -234,12 +233,22 @@ def _train_settings(train: Mapping[str, Any]) -> TrainSettings:
     )
 
 
+def _plain(value: Any) -> Any:
+    """A data spec's value as JSON holds it: paths and enums as their text."""
+    if isinstance(value, Enum):
+        return value.value
+    return str(value) if isinstance(value, Path) else value
+
+
 def _data_spec(stored: Mapping[str, Any] | None) -> DataSpec | None:
     if not stored:
         return None
     known = {f.name for f in fields(DataSpec)}
     args = {key: value for key, value in stored.items() if key in known}
     data_dir = args.get("data_dir")
+    if data_dir and "clock_split" not in stored:
+        # Written before image_size applied to clock files: it held 150 whatever their size.
+        args.pop("image_size", None)
     return DataSpec(**{**args, "data_dir": Path(data_dir) if data_dir else None})
 
 

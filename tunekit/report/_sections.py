@@ -89,6 +89,7 @@ def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
         ("data", " ".join(p for p in (meta.data.name or "?", f"({sizes})" if sizes else "") if p)),
         ("data source", str(data.get("source") or "")),
         ("data variant", variant),
+        ("data split", _split(data)),
         ("objective", f"{meta.objective} ({meta.direction})"),
         ("training", _training(study)),
         ("trials", trials or "none recorded yet"),
@@ -98,6 +99,17 @@ def summary_items(study: StudyRecords) -> list[tuple[str, str]]:
         ("data fingerprint", str(meta.data.fingerprint or "")),
     ]
     return [(k, v) for k, v in items if v]
+
+
+def _split(data: Mapping[str, object]) -> str:
+    """How clocks were split into parts; a viewpoint split names the viewpoints held out."""
+    split = data.get("split")
+    if split != "viewpoint":
+        return {"random": "random: shuffled images"}.get(str(split), str(split or ""))
+    test, val = (
+        ", ".join(map(str, data.get(key) or ())) for key in ("test_viewpoints", "val_viewpoints")
+    )
+    return f"viewpoint: test viewpoints {test}; validation viewpoints {val}; none in training"
 
 
 def _training(study: StudyRecords) -> str:

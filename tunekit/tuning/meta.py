@@ -30,6 +30,9 @@ from tunekit.tuning.search import objective_of
 #: trials extends the search, one with more repeats trains only the new repeats).
 _TRAIN_KEYS = ("epochs", "patience", "executions", "seed")
 _DATA_KEYS = ("name", "subset", "permute", "validation_size", "fingerprint")
+#: Compared only where both studies record them: older studies did not (their
+#: fingerprint still tells a different split apart).
+_RECORDED_DATA_KEYS = ("split",)
 _SEARCH_KEYS = ("max_epochs", "factor")
 
 
@@ -79,6 +82,10 @@ def differences(old: StudyMeta, new: StudyMeta) -> list[str]:
         )
         if before != now
     ]
+    for key in _RECORDED_DATA_KEYS:
+        before, now = old.data.details.get(key), new.data.details.get(key)
+        if before is not None and now is not None and before != now:
+            found.append(f"{key}: {before!r} in the study, {now!r} now")
     sections = (
         (old.train, new.train, _TRAIN_KEYS),
         (old.data.details, new.data.details, _DATA_KEYS),

@@ -69,7 +69,8 @@ def prepare_study(spec: StudySpec, directory: Path, name: str | None = None) -> 
     """Resolve names and plan a study without importing keras or touching the disk."""
     family = get_family(spec.family)
     reference = family.reference_with(dict(spec.reference_overrides))
-    spaces = family.resolve_spaces(spec.spaces)
+    # A one-factor study of no space trains the reference alone (a study file's spaces = []).
+    spaces = family.resolve_spaces(spec.spaces) if spec.spaces or spec.tuner.is_search else ()
     plan: Sequence[Variant] = ()
     if spec.tuner is TunerKind.ONE_FACTOR:
         plan = tuple(one_factor_plan(spaces, reference, spec.train.reference_repeats or 1))
