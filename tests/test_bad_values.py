@@ -77,7 +77,7 @@ def test_the_names_the_checks_allow_are_names_keras_knows():
         ("clock", "learning_rate", "0", "must be in (0, 10]"),
         ("clock", "representation", "class25", "must be one of regression"),
         ("clock", "backbone", "resnet", "seed, bn"),
-        ("clock", "training_clocks", "never", "fixed, fresh, curriculum"),
+        ("clock", "training_clocks", "never", "fixed, fresh, curriculum, turned"),
         ("clock", "batch_size", "-1", "at least 1"),
     ],
 )

@@ -75,7 +75,7 @@ def test_tiny_clock_study_records_time_errors_for_every_test_image(tmp_path):
         assert record.score == execution.val_metrics["time_error"]
 
 
-def test_tiny_study_trains_on_fresh_and_curriculum_clocks(tmp_path):
+def test_tiny_study_trains_on_fresh_curriculum_and_turned_clocks(tmp_path):
     from tunekit.config import DataSpec, StudySpec, TrainSettings
     from tunekit.records.trial import TrialStatus
     from tunekit.tuning.study import prepare_study, run_study
@@ -89,15 +89,15 @@ def test_tiny_study_trains_on_fresh_and_curriculum_clocks(tmp_path):
     )
     study = run_study(prepare_study(spec, tmp_path))
     kinds = {r.hyperparameters["training_clocks"]: r for r in study.records}
-    assert set(kinds) == {"fixed", "fresh", "curriculum"}
+    assert set(kinds) == {"fixed", "fresh", "curriculum", "turned"}
     for record in kinds.values():
         assert record.status is TrialStatus.COMPLETED, record.reason
         assert record.executions[0].epochs_run == 2
     histories = [tuple(r.executions[0].history["loss"]) for r in kinds.values()]
-    assert len(set(histories)) == 3  # same seed, different training images
+    assert len(set(histories)) == 4  # same seed, different training images
 
 
-def test_fresh_clocks_need_generated_clocks(tmp_path):
+def test_fresh_clocks_need_generated_clocks_and_files_can_be_turned(tmp_path):
     from tunekit.config import DataSpec, StudySpec, TrainSettings
     from tunekit.data.clock_files import save_clock_files
     from tunekit.data.clocks import generate_clocks
@@ -115,7 +115,9 @@ def test_fresh_clocks_need_generated_clocks(tmp_path):
         r.hyperparameters["training_clocks"]: r
         for r in run_study(prepare_study(spec, tmp_path / "runs")).records
     }
-    assert records["fixed"].status is TrialStatus.COMPLETED
+    for kind in ("fixed", "turned"):
+        assert records[kind].status is TrialStatus.COMPLETED, records[kind].reason
+    assert records["turned"].executions[0].history != records["fixed"].executions[0].history
     for kind in ("fresh", "curriculum"):
         assert records[kind].status is TrialStatus.INVALID
         assert "generated clocks" in records[kind].reason

@@ -1,4 +1,4 @@
-"""Fresh clock sets every epoch and the rotation curriculum."""
+"""New training images every epoch: fresh clock sets, the rotation curriculum, turned files."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from tunekit.data.clocks import EASY, FULL, ClockRecipe, generate_clocks
-from tunekit.data.fresh_clocks import FreshClocks, curriculum_rotation
+from tunekit.data.fresh_clocks import FreshClocks, TurnedClocks, curriculum_rotation
+from tunekit.data.turned_images import turn_images
 
 RECIPE = ClockRecipe(n=50, image_size=24, seed=3, style=FULL)
 
@@ -92,3 +93,45 @@ def test_keras_fit_trains_each_epoch_on_its_own_set() -> None:
     assert {0: 0.0, 1: 60.0, 2: 180.0}.items() <= data.rotations.items()
     # A second execution may share the source: it starts again from the first epoch's set.
     assert _fit_tiny(data) == first == _fit_tiny(fresh())
+
+
+TURNABLE, TIMES = generate_clocks(50, image_size=24, seed=3, style=EASY)
+
+
+def _turned(**kwargs) -> TurnedClocks:
+    return TurnedClocks(TURNABLE, TIMES, lambda y: y * 10, batch_size=16, seed=5, **kwargs)
+
+
+def test_turned_clocks_batch_index_alone_picks_the_epoch_and_batch() -> None:
+    data = _turned()
+    assert data.steps_per_epoch == 4 and data.num_batches is None  # 50 images, batches of 16
+    first = [data[i] for i in range(4)]
+    assert [len(x) for x, _ in first] == [16, 16, 16, 2]
+    again = _turned()[1]  # another dataset, or the same batch asked again (a prefetch)
+    assert np.array_equal(again[0], first[1][0]) and np.array_equal(again[1], first[1][1])
+    assert np.array_equal(data[4][0], _turned(first_epoch=1)[0][0])
+    next_epoch = np.concatenate([data[i][0] for i in range(4, 8)])
+    assert not np.array_equal(next_epoch, np.concatenate([x for x, _ in first]))
+
+
+def test_turned_clocks_turn_the_fixed_images_and_keep_their_labels() -> None:
+    data = _turned(first_epoch=2)
+    order, degrees = data.epoch_draws(2)
+    images, targets = data[1]
+    ids = order[16:32]
+    assert np.array_equal(images, turn_images(TURNABLE[ids], degrees[16:32]))
+    assert np.array_equal(targets, TIMES[ids] * 10)
+    assert not np.array_equal(images, TURNABLE[ids])  # turned, not merely shuffled
+    epoch = np.concatenate([data[i][1] for i in range(4)])  # every clock once, time unchanged
+    assert np.array_equal(np.sort(epoch, axis=0), np.sort(TIMES * 10, axis=0))
+    assert degrees.min() >= 0.0 and degrees.max() < 360.0 and degrees.std() > 60
+
+
+def test_turned_clocks_slice_every_head_of_dict_targets() -> None:
+    data = TurnedClocks(
+        TURNABLE, TIMES, lambda y: {"hour": y[:, 0], "minute": y[:, 1:] / 60}, 32, seed=0
+    )
+    images, targets = data[1]
+    order, _ = data.epoch_draws(0)
+    assert len(images) == len(targets["hour"]) == len(targets["minute"]) == 18
+    assert np.array_equal(targets["hour"], TIMES[order[32:], 0])

@@ -1,9 +1,11 @@
-"""Fresh synthetic clocks every epoch, optionally widening the rotation as a curriculum.
+"""New training images every epoch: fresh clocks, a rotation curriculum, or turned files.
 
 A fixed training split of a few thousand clocks is learned by heart long before a
 network reads the dial; drawing a new set each epoch removes that ceiling, since the
 generator makes 18,000 clocks in seconds. The curriculum starts with upright clocks,
-where the hands alone tell the time, and then turns them further and further.
+where the hands alone tell the time, and then turns them further and further. Fixed
+images (the course's files) cannot be drawn again, but turning a whole clock keeps its
+time, so each epoch shows them at new angles.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import keras
 import numpy as np
 
 from tunekit.data.clocks import ClockRecipe
+from tunekit.data.turned_images import turn_images
 
 
 def curriculum_rotation(epoch: int, epochs: int) -> float:
@@ -72,9 +75,7 @@ class FreshClocks(keras.utils.PyDataset):
         if self._epoch != self.first_epoch + epoch:
             self._make_set(self.first_epoch + epoch)
         part = slice(batch * self.batch_size, (batch + 1) * self.batch_size)
-        if isinstance(self._targets, dict):
-            return self._images[part], {k: v[part] for k, v in self._targets.items()}
-        return self._images[part], self._targets[part]
+        return self._images[part], _pick(self._targets, part)
 
     def _make_set(self, epoch: int) -> None:
         limit = self.max_rotation(epoch)
@@ -82,3 +83,65 @@ class FreshClocks(keras.utils.PyDataset):
         self._targets = self.encode(labels)
         self._epoch = epoch
         self.rotations[epoch] = limit
+
+
+class TurnedClocks(keras.utils.PyDataset):
+    """Endless batches of the fixed training images, each turned anew every epoch.
+
+    Each epoch shuffles the images and turns each by its own angle, uniform in 0-360
+    degrees (``turn_images``: bilinear, corners filled by the mirrored border). The
+    order and the angles come from a generator seeded with ``(seed, epoch)``, so, as
+    with ``FreshClocks``, a batch depends on its index alone. The labels are kept:
+    turning the whole clock does not change its time.
+
+    Args:
+        images: ``(N, S, S)`` uint8 training images.
+        labels: Their ``(N, 2)`` [hour, minute] labels.
+        encode: Turns ``(N, 2)`` [hour, minute] labels into the model's targets.
+        batch_size: Images per batch.
+        seed: With the epoch, seeds each epoch's order and angles.
+        first_epoch: The epoch training starts at (Hyperband continues models).
+    """
+
+    def __init__(
+        self,
+        images: np.ndarray,
+        labels: np.ndarray,
+        encode: Callable[[np.ndarray], Any],
+        batch_size: int,
+        seed: int,
+        first_epoch: int = 0,
+    ) -> None:
+        super().__init__()
+        self.images, self.targets = images, encode(np.asarray(labels))
+        self.batch_size, self.seed, self.first_epoch = batch_size, seed, first_epoch
+        self.steps_per_epoch = math.ceil(len(images) / batch_size)
+        self._draws: tuple[int, np.ndarray, np.ndarray] | None = None
+
+    @property
+    def num_batches(self) -> None:
+        """None: the batches never run out (Keras then counts ``steps_per_epoch``)."""
+        return None
+
+    def epoch_draws(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+        """The order of the images in ``epoch`` and the turn of each, in degrees."""
+        rng = np.random.default_rng([self.seed, epoch])
+        n = len(self.images)
+        return rng.permutation(n), rng.uniform(0.0, 360.0, n)
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, Any]:
+        epoch, batch = divmod(index, self.steps_per_epoch)
+        epoch += self.first_epoch
+        if self._draws is None or self._draws[0] != epoch:
+            self._draws = (epoch, *self.epoch_draws(epoch))  # one assignment: never half-made
+        _, order, degrees = self._draws
+        part = slice(batch * self.batch_size, (batch + 1) * self.batch_size)
+        ids = order[part]
+        return turn_images(self.images[ids], degrees[part]), _pick(self.targets, ids)
+
+
+def _pick(targets: Any, part: slice | np.ndarray) -> Any:
+    """Targets ``part`` (a slice or indices) of one array or of every head of a dict."""
+    if isinstance(targets, dict):
+        return {name: head[part] for name, head in targets.items()}
+    return targets[part]

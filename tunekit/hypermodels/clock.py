@@ -41,9 +41,10 @@ _SPACES = (
           "convolutional base: the seed's, or a deeper one with batch normalisation"),
     Space("learning_rate", "learning_rate", (0.0003, 0.001, 0.003), "Adam learning rate"),
     Space("batch_size", "batch_size", (32, 64, 128), "mini-batch size"),
-    Space("training_clocks", "training_clocks", ("fixed", "fresh", "curriculum"),
-          "training images: the fixed split, a new set each epoch, or new sets turned from "
-          "upright to any angle over the first half of the epochs (generated clocks only)"),
+    Space("training_clocks", "training_clocks", ("fixed", "fresh", "curriculum", "turned"),
+          "training images: the fixed split, a new set each epoch, new sets turned from "
+          "upright to any angle over the first half of the epochs (these two: generated "
+          "clocks only), or the fixed split with each image turned anew each epoch"),
 )  # fmt: skip
 
 
@@ -52,7 +53,7 @@ CHECKS: dict[str, Check] = {
     "backbone": Choice(("seed", "bn")),
     "learning_rate": Real(0.0, 10.0),
     "batch_size": Whole(1),
-    "training_clocks": Choice(("fixed", "fresh", "curriculum")),
+    "training_clocks": Choice(("fixed", "fresh", "curriculum", "turned")),
 }
 
 
@@ -138,14 +139,29 @@ def evaluate_clock(
 def fresh_training_clocks(
     values: Mapping[str, Any], data: Any, epochs: int, initial_epoch: int
 ) -> Any:
-    """A new training set each epoch, unless ``training_clocks`` is "fixed"."""
+    """A new training set each epoch, unless ``training_clocks`` is "fixed".
+
+    "turned" needs only the training split, so it serves the course's files too; its
+    angles are seeded with the data seed.
+    """
     kind = values["training_clocks"]
     if kind == "fixed":
         return None
+    if kind == "turned":
+        from tunekit.data.fresh_clocks import TurnedClocks
+
+        return TurnedClocks(
+            data.train.x,
+            data.train.y,
+            lambda labels: encode(values["representation"], labels),
+            int(values["batch_size"]),
+            seed=int(getattr(data, "info", {}).get("seed", 0)),
+            first_epoch=initial_epoch,
+        )
     if getattr(data, "recipe", None) is None:
         raise InvalidConfigError(
             f"training_clocks={kind} needs generated clocks; the course's files cannot "
-            "make new images (use training_clocks=fixed)."
+            "make new images (use training_clocks=fixed or turned)."
         )
     from tunekit.data.fresh_clocks import FreshClocks, curriculum_rotation
 
