@@ -189,7 +189,7 @@ def test_no_scored_trial_is_an_error(tmp_path, loss_study):
         find_best_trial(read_study(copy))
 
 
-@pytest.mark.parametrize("representation", ["periodic", "regression", "multihead"])
+@pytest.mark.parametrize("representation", ["periodic", "regression", "multihead", "dial"])
 def test_clock_models_export_without_custom_objects(representation, tmp_path):
     """The cos activation and the circular loss need nothing but plain keras."""
     from tunekit.hypermodels.clock import REFERENCE

@@ -103,8 +103,12 @@ def test_each_head_fits_its_own_targets(entry: Representation):
     """A head has an output, and a loss, for each target, shaped as the target is."""
     import keras
 
-    features = keras.Input(shape=(8,))
-    outputs, loss = entry.head(keras, features)
+    if entry.model is not None:  # a whole network of its own, from the pixels
+        features = keras.Input(shape=(32, 32))
+        outputs, loss = entry.model(keras, features, 32)
+    else:
+        features = keras.Input(shape=(8,))
+        outputs, loss = entry.head(keras, features)
     targets = entry.encode(LABELS)
     if isinstance(targets, dict):
         assert outputs.keys() == loss.keys() == targets.keys()

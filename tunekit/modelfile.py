@@ -189,6 +189,8 @@ def load_model_file(path: Path) -> Any:
     """
     import keras
 
+    import tunekit.hypermodels.dial_layers  # noqa: F401  registers the dial reader's layers
+
     path = Path(path)
     if not path.is_file():
         raise TunekitError(f"{path} does not exist; give a .keras file (tunekit best --export).")

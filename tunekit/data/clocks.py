@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -346,5 +347,15 @@ class ClockRecipe:
         limit = min(self.style.max_rotation, max_rotation)
         style = replace(self.style, max_rotation=limit)
         return generate_clocks(
+            self.n, image_size=self.image_size, seed=self.seed, style=style, stream=stream
+        )
+
+    def geometry(self, stream: int, max_rotation: float = 180.0) -> Any:
+        """The dial geometry (a ``DialGeometry``) of the set ``make`` returns for these."""
+        from tunekit.data.clock_geometry import dial_geometry  # it imports this module
+
+        limit = min(self.style.max_rotation, max_rotation)
+        style = replace(self.style, max_rotation=limit)
+        return dial_geometry(
             self.n, image_size=self.image_size, seed=self.seed, style=style, stream=stream
         )

@@ -45,20 +45,23 @@ class FreshClocks(keras.utils.PyDataset):
         batch_size: Images per batch.
         max_rotation: ``max_rotation(epoch)`` in degrees; 180 for any angle.
         first_epoch: The epoch training starts at (Hyperband continues models).
+        geometry: Also hand each set's dial geometry to ``encode(labels, geometry)``.
     """
 
     def __init__(
         self,
         recipe: ClockRecipe,
-        encode: Callable[[np.ndarray], Any],
+        encode: Callable[..., Any],
         batch_size: int,
         max_rotation: Callable[[int], float],
         first_epoch: int = 0,
+        geometry: bool = False,
     ) -> None:
         super().__init__()
         self.recipe, self.encode, self.batch_size = recipe, encode, batch_size
         self.max_rotation = max_rotation
         self.first_epoch = first_epoch
+        self.geometry = geometry
         self.steps_per_epoch = math.ceil(recipe.n / batch_size)
         self._epoch: int | None = None
         self._images = np.empty((0,), dtype=np.uint8)
@@ -80,7 +83,11 @@ class FreshClocks(keras.utils.PyDataset):
     def _make_set(self, epoch: int) -> None:
         limit = self.max_rotation(epoch)
         self._images, labels = self.recipe.make(stream=epoch + 1, max_rotation=limit)
-        self._targets = self.encode(labels)
+        if self.geometry:
+            dial = self.recipe.geometry(stream=epoch + 1, max_rotation=limit)
+            self._targets = self.encode(labels, dial)
+        else:
+            self._targets = self.encode(labels)
         self._epoch = epoch
         self.rotations[epoch] = limit
 

@@ -57,9 +57,13 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def encode(representation: str, labels: np.ndarray) -> Any:
-    """Encode ``(N, 2)`` [hour, minute] labels as ``representation``'s targets."""
-    return get_representation(representation).encode(np.asarray(labels))
+def encode(representation: str, labels: np.ndarray, geometry: Any = None) -> Any:
+    """Encode ``(N, 2)`` [hour, minute] labels as ``representation``'s targets.
+
+    ``geometry`` (a ``DialGeometry`` of generated clocks) serves the representations that
+    use it; the others ignore it.
+    """
+    return get_representation(representation).targets(np.asarray(labels), geometry)
 
 
 def decode(representation: str, output: Any) -> np.ndarray:
@@ -97,8 +101,12 @@ def build_clock(values: Mapping[str, Any], shape: DataShape) -> Any:
 
     representation = get_representation(values["representation"])
     inputs = keras.Input(shape=shape.input_shape[:2])
-    pixels = keras.layers.Reshape((*shape.input_shape[:2], 1))(inputs)
-    outputs, loss = representation.head(keras, _backbone(keras, pixels, values["backbone"]))
+    if representation.model is not None:  # a network of its own: no backbone
+        outputs, loss = representation.model(keras, inputs, int(shape.input_shape[0]))
+    else:
+        pixels = keras.layers.Reshape((*shape.input_shape[:2], 1))(inputs)
+        features = _backbone(keras, pixels, values["backbone"])
+        outputs, loss = representation.head(keras, features)
     model = keras.Model(inputs, outputs)
     model.compile(optimizer=keras.optimizers.Adam(values["learning_rate"]), loss=loss)
     return model
@@ -168,12 +176,14 @@ def fresh_training_clocks(
     def max_rotation(epoch: int) -> float:
         return curriculum_rotation(epoch, epochs) if kind == "curriculum" else 180.0
 
+    representation = values["representation"]
     return FreshClocks(
         data.recipe,
-        lambda labels: encode(values["representation"], labels),
+        lambda labels, geometry=None: encode(representation, labels, geometry),
         int(values["batch_size"]),
         max_rotation,
         first_epoch=initial_epoch,
+        geometry=get_representation(representation).needs_geometry,
     )
 
 

@@ -22,9 +22,12 @@ import numpy as np
 
 from tunekit.clocktime import DIAL, labels_to_minutes
 from tunekit.errors import UnknownNameError
+from tunekit.hypermodels.clock_dial import decode_dial, dial_model, encode_dial
 
 #: ``head(keras, features) -> (outputs, loss)``: output layers and the loss they train on.
 Head = Callable[[Any, Any], tuple[Any, Any]]
+#: ``model(keras, inputs, image_size) -> (outputs, loss)``: a whole network from the pixels.
+WholeModel = Callable[[Any, Any, int], tuple[Any, Any]]
 #: ``layer(keras)``: a new output layer, made once the head's hidden layers exist.
 OutputLayer = Callable[[Any], Any]
 
@@ -42,13 +45,25 @@ class Representation:
         encode: ``(N, 2)`` [hour, minute] labels to the model's targets (numpy only).
         decode: The model's output to dial minutes, floats in ``[0, DIAL)`` (numpy only).
         head: Builds the output layers on the backbone's features and names their loss.
+        model: Instead of ``head``, builds the whole network from the pixels (the backbone
+            is not used): ``model(keras, inputs, image_size) -> (outputs, loss)``.
+        needs_geometry: ``encode(labels, geometry)`` also takes the dial geometry of
+            generated clocks (a ``DialGeometry``, or None where it is unknown).
     """
 
     name: str
     description: str
-    encode: Callable[[np.ndarray], Any]
+    encode: Callable[..., Any]
     decode: Callable[[Any], np.ndarray]
-    head: Head
+    head: Head | None = None
+    model: WholeModel | None = None
+    needs_geometry: bool = False
+
+    def targets(self, labels: np.ndarray, geometry: Any = None) -> Any:
+        """The model's targets for ``labels``; ``geometry`` is used where it is wanted."""
+        if self.needs_geometry:
+            return self.encode(labels, geometry)
+        return self.encode(labels)
 
 
 # --- Reading the labels and the hands --------------------------------------------------
@@ -258,6 +273,14 @@ _REGISTERED = (
         _encode_hour_sincos,
         _decode_hour_sincos,
         _two_heads(lambda keras: keras.layers.Dense(2, name="minute")),
+    ),
+    Representation(
+        "dial",
+        "beyond the seed: find the dial, unroll it, read the 12 and each hand as angles",
+        encode_dial,
+        decode_dial,
+        model=dial_model,
+        needs_geometry=True,
     ),
 )
 

@@ -116,3 +116,26 @@ class CircularPad(keras.layers.Layer):
     def get_config(self) -> dict[str, Any]:
         """The layer's settings, for saving."""
         return {**super().get_config(), "width": self.width, "axis": self.axis}
+
+
+@keras.saving.register_keras_serializable(package="tunekit")
+class CircularCorrelation(keras.layers.Layer):
+    """How far ``b`` lies clockwise of ``a``: ``out[d] = sum_k a[k] * b[(k + d) % n]``.
+
+    Called on ``[a, b]``, two ``(B, n)`` distributions over the same ring of angles, it
+    returns the ``(B, n)`` distribution of their difference. The difference between the
+    minute hand and the 12 is the minute, whatever the clock's turn.
+    """
+
+    def call(self, inputs: list[Any]) -> Any:
+        """The distribution of the angle from ``a`` to ``b``."""
+        a, b = inputs
+        n = a.shape[-1]
+        shifts = (np.arange(n)[:, None] + np.arange(n)[None, :]) % n  # [d, k] -> k + d
+        rolled = ops.take(b, ops.convert_to_tensor(shifts.reshape(-1)), axis=1)
+        rolled = ops.reshape(rolled, (-1, n, n))
+        return ops.einsum("bk,bdk->bd", a, rolled)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:
+        """The shape of ``a``."""
+        return tuple(input_shape[0])

@@ -1,0 +1,101 @@
+"""The dial representation: geometry and angle targets, masked where unknown, read as times."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tunekit.clocktime import labels_to_minutes, time_error
+from tunekit.data.clock_geometry import dial_geometry
+from tunekit.data.clocks import FULL, generate_clocks
+from tunekit.hypermodels.clock_dial import (
+    ANGLES,
+    decode_dial,
+    encode_dial,
+    peak_angle,
+    soft_angles,
+)
+
+keras = pytest.importorskip("keras")
+
+
+def test_soft_angles_peak_where_they_were_put_even_between_bins():
+    angles = np.array([0.0, 1.0, 2 * math.pi - 0.01, math.pi])
+    found = peak_angle(soft_angles(angles))
+    assert ((found >= 0) & (found < 2 * math.pi)).all()
+    gap = np.mod(found - angles + math.pi, 2 * math.pi) - math.pi
+    np.testing.assert_allclose(gap, 0, atol=1e-3)
+
+
+def test_without_geometry_only_the_readings_are_known():
+    labels = np.array([[3, 15], [11, 59]])
+    targets = encode_dial(labels)
+    for name in ("geometry", "twelve", "hour", "minute"):
+        assert np.isnan(targets[name]).all()
+    assert np.isfinite(targets["minute_reading"]).all()
+    assert decode_dial(targets) == pytest.approx([195.0, 719.0], abs=0.01)
+
+
+def test_the_correlation_of_the_12_and_a_hand_is_the_reading():
+    from tunekit.hypermodels.dial_layers import CircularCorrelation
+
+    _, labels = generate_clocks(48, image_size=32, seed=0, style=FULL)
+    geometry = dial_geometry(48, image_size=32, seed=0, style=FULL)
+    targets = encode_dial(labels, geometry)
+    # Targets built from the turned angles; the readings must come out turn-free.
+    layer = CircularCorrelation()
+    eye = np.eye(ANGLES, dtype="float32")
+    twelve = eye[np.round(geometry.angles[:, 0] / (2 * math.pi) * ANGLES).astype(int) % ANGLES]
+    minute = eye[np.round(geometry.angles[:, 2] / (2 * math.pi) * ANGLES).astype(int) % ANGLES]
+    reading = np.asarray(layer([twelve, minute]))
+    want = np.argmax(targets["minute_reading"], axis=1)
+    assert (np.abs(np.argmax(reading, axis=1) - want) % ANGLES <= 1).all()
+
+
+def test_a_dial_model_trains_on_generated_clocks_and_on_labels_alone():
+    from tunekit.hypermodels._family import DataShape
+    from tunekit.hypermodels.clock import build_clock, decode, encode
+
+    images, labels = generate_clocks(16, image_size=32, seed=1, style=FULL)
+    geometry = dial_geometry(16, image_size=32, seed=1, style=FULL)
+    values = {"representation": "dial", "backbone": "seed", "learning_rate": 0.001}
+    model = build_clock(values, DataShape(input_shape=(32, 32), num_classes=0))
+    with_geometry = model.fit(images, encode("dial", labels, geometry), epochs=1, verbose=0)
+    labels_only = model.fit(images, encode("dial", labels), epochs=1, verbose=0)
+    assert np.isfinite(with_geometry.history["loss"]).all()
+    assert np.isfinite(labels_only.history["loss"]).all()
+    # Unknown geometry adds nothing: the masked losses are 0, only the readings count.
+    logs = model.evaluate(images, encode("dial", labels), return_dict=True, verbose=0)
+    assert logs["geometry_loss"] == 0 and logs["twelve_loss"] == 0
+    assert logs["minute_reading_loss"] > 0
+    pred = decode("dial", model.predict(images, verbose=0))
+    assert pred.shape == (16,) and np.isfinite(pred).all()
+    assert time_error(labels_to_minutes(labels), pred).max() <= 360
+
+
+def test_a_tiny_dial_study_trains_on_every_kind_of_training_clocks(tmp_path):
+    from tunekit.config import DataSpec, StudySpec, TrainSettings
+    from tunekit.records.trial import TrialStatus
+    from tunekit.tuning.study import prepare_study, run_study
+
+    spec = StudySpec(
+        family="clock",
+        spaces=("training_clocks",),
+        reference_overrides=(("representation", "dial"),),
+        data=DataSpec("clock", clock_count=360, image_size=32),
+        train=TrainSettings(epochs=1, reference_repeats=1),
+    )
+    records = run_study(prepare_study(spec, tmp_path)).records
+    assert {r.hyperparameters["training_clocks"] for r in records} == {
+        "fixed", "fresh", "curriculum", "turned"
+    }  # fmt: skip
+    for record in records:
+        assert record.status is TrialStatus.COMPLETED, record.reason
+        assert 0 <= record.executions[0].val_metrics["time_error"] <= 360
+    # Fresh clocks carry their geometry, so the dial's own losses train; fixed ones do not.
+    fresh = next(r for r in records if r.hyperparameters["training_clocks"] == "fresh")
+    fixed = next(r for r in records if r.hyperparameters["training_clocks"] == "fixed")
+    assert fresh.executions[0].history["geometry_loss"][0] > 0
+    assert fixed.executions[0].history["geometry_loss"][0] == 0

@@ -1,0 +1,164 @@
+"""The ``dial`` representation: find the dial, unroll it, read the 12 and the hands as angles.
+
+A clock turned in its frame is hard for a plain CNN, which has to learn every turn of every
+numeral. This representation makes the turn a shift instead:
+
+1. a small network finds the dial's centre and the stretch that makes its ellipse round
+   (targets from :mod:`tunekit.data.clock_geometry`; it needs no turn, so it learns fast);
+2. :class:`~tunekit.hypermodels.dial_layers.DialStrip` unrolls the dial into a strip of
+   radii by angles, in which a turn shifts every column alike;
+3. a convolutional network that wraps around the angle axis gives, for each angle, the
+   chance that the 12, the hour hand or the minute hand points there;
+4. the time is the angle from the 12 to each hand
+   (:class:`~tunekit.hypermodels.dial_layers.CircularCorrelation`), the same at every turn.
+
+Generated clocks supply the geometry and the three angles as targets. Clocks from files
+have only their labels: those targets are NaN and masked out, and the two readings (hand
+minus 12), which the labels give, still train the model end to end.
+
+This module needs numpy only until a model is built.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from tunekit.clocktime import DIAL, labels_to_minutes
+
+ANGLES, RADII = 144, 24
+"""Columns (2.5 degrees, half a minute of the minute hand) and rows of the dial strip."""
+
+GEOMETRY_WEIGHT = 50.0
+"""The geometry's squared error is a few hundredths; this brings it level with the angles."""
+
+_GEOMETRY_SIZE = 32  # the geometry network sees the image averaged down to about this size
+_PEAK = 4  # bins either side of a distribution's peak that refine its angle
+
+
+def soft_angles(angles: np.ndarray) -> np.ndarray:
+    """``(N, ANGLES)`` float32 targets: a Gaussian one bin wide around each angle (radians).
+
+    A soft target rewards a near miss, so the network learns a smooth ring of detectors.
+    """
+    bins = np.arange(ANGLES)[None, :] - np.asarray(angles)[:, None] / (2 * math.pi) * ANGLES
+    distance = np.mod(bins + ANGLES / 2, ANGLES) - ANGLES / 2
+    weight = np.exp(-0.5 * distance**2)
+    return (weight / weight.sum(axis=1, keepdims=True)).astype("float32")
+
+
+def peak_angle(distribution: np.ndarray) -> np.ndarray:
+    """The angle (radians, ``[0, 2 pi)``) of each row's peak, refined by its neighbours."""
+    distribution = np.asarray(distribution, dtype="float64")
+    top = np.argmax(distribution, axis=1)
+    near = (top[:, None] + np.arange(-_PEAK, _PEAK + 1)[None, :]) % ANGLES
+    weight = np.take_along_axis(distribution, near, axis=1)
+    turn = near * 2 * math.pi / ANGLES
+    mean = np.mod(
+        np.arctan2((weight * np.sin(turn)).sum(1), (weight * np.cos(turn)).sum(1)), 2 * math.pi
+    )
+    return np.where(mean >= 2 * math.pi, 0.0, mean)  # a hair below 0 wraps to 2 pi exactly
+
+
+def encode_dial(labels: np.ndarray, geometry: Any = None) -> dict[str, np.ndarray]:
+    """Targets of the dial model; without ``geometry`` (a ``DialGeometry``) those are NaN."""
+    labels = np.asarray(labels)
+    minutes = labels_to_minutes(labels).astype("float64")
+    n = len(minutes)
+    targets = {
+        "minute_reading": soft_angles(2 * math.pi * (minutes % 60) / 60),
+        "hour_reading": soft_angles(2 * math.pi * minutes / DIAL),
+    }
+    if geometry is None:
+        targets["geometry"] = np.full((n, 5), np.nan, dtype="float32")
+        unknown = np.full((n, ANGLES), np.nan, dtype="float32")
+        targets.update(twelve=unknown, hour=unknown, minute=unknown)
+    else:
+        targets["geometry"] = geometry.normalised()
+        for column, name in enumerate(("twelve", "hour", "minute")):
+            targets[name] = soft_angles(geometry.angles[:, column])
+    return targets
+
+
+def decode_dial(output: Any) -> np.ndarray:
+    """Dial minutes from the two readings: hand minus 12, so the clock's turn cancels."""
+    minute = peak_angle(output["minute_reading"]) / (2 * math.pi) * 60
+    hour_fraction = peak_angle(output["hour_reading"]) / (2 * math.pi)
+    # The hour hand sits minute / 60 of the way to the next hour: take that out, then round.
+    hour = np.mod(np.round(hour_fraction * 12 - minute / 60.0), 12)
+    return hour * 60 + minute
+
+
+def _masked(per_image: Any, y_true: Any, y_pred: Any, keras: Any) -> Any:
+    """``per_image(y_true, y_pred)`` where the target is known, 0 where it is NaN."""
+    known = keras.ops.logical_not(keras.ops.any(keras.ops.isnan(y_true), axis=-1))
+    safe = keras.ops.where(keras.ops.isnan(y_true), keras.ops.zeros_like(y_true), y_true)
+    return keras.ops.where(known, per_image(safe, y_pred), 0.0)
+
+
+def masked_geometry_loss(y_true: Any, y_pred: Any) -> Any:
+    """Weighted squared error of the geometry; 0 for clocks whose geometry is unknown."""
+    import keras
+
+    def squared(t: Any, p: Any) -> Any:
+        return GEOMETRY_WEIGHT * keras.ops.mean(keras.ops.square(t - p), axis=-1)
+
+    return _masked(squared, y_true, y_pred, keras)
+
+
+def masked_angle_loss(y_true: Any, y_pred: Any) -> Any:
+    """Cross-entropy of an angle distribution; 0 for clocks whose angles are unknown."""
+    import keras
+
+    return _masked(keras.losses.categorical_crossentropy, y_true, y_pred, keras)
+
+
+def _block(keras: Any, x: Any, filters: int, pool: Any, padding: str = "same") -> Any:
+    x = keras.layers.Conv2D(filters, 3, padding=padding, use_bias=False)(x)
+    x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.ReLU()(x)
+    return keras.layers.MaxPooling2D(pool)(x)
+
+
+def dial_model(keras: Any, inputs: Any, image_size: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dial reader's outputs on ``(S, S)`` uint8 ``inputs``, and their losses."""
+    from tunekit.hypermodels.dial_layers import CircularCorrelation, CircularPad, DialStrip
+
+    pixels = keras.layers.Reshape((image_size, image_size, 1))(inputs)
+    pixels = keras.layers.Rescaling(1 / 255.0)(pixels)
+    # 1. Where the dial is: a coarse view is enough for its centre and shape.
+    g = keras.layers.AveragePooling2D(max(1, image_size // _GEOMETRY_SIZE))(pixels)
+    for filters in (16, 32, 64):
+        g = _block(keras, g, filters, 2)
+    g = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(g))
+    geometry = keras.layers.Dense(5, name="geometry")(g)
+    # 2-3. The dial unrolled, read by convolutions that wrap around the angles.
+    x = DialStrip(RADII, ANGLES)([pixels, geometry])
+    for filters in (16, 32, 64):
+        x = keras.layers.ZeroPadding2D(((1, 1), (0, 0)))(CircularPad(1)(x))
+        x = _block(keras, x, filters, (2, 1), padding="valid")
+    x = keras.layers.Reshape((ANGLES, (RADII // 8) * 64))(keras.layers.Permute((2, 1, 3))(x))
+    for _ in range(2):
+        x = keras.layers.Conv1D(96, 5, activation="relu")(CircularPad(2, axis=1)(x))
+    outputs: dict[str, Any] = {"geometry": geometry}
+    for name in ("twelve", "hour", "minute"):  # one score per angle, then a ring softmax
+        score = keras.layers.Reshape((ANGLES,))(keras.layers.Conv1D(1, 1)(x))
+        outputs[name] = keras.layers.Softmax(name=name)(score)
+    # 4. The time: each hand's angle from the 12.
+    outputs["minute_reading"] = CircularCorrelation(name="minute_reading")(
+        [outputs["twelve"], outputs["minute"]]
+    )
+    outputs["hour_reading"] = CircularCorrelation(name="hour_reading")(
+        [outputs["twelve"], outputs["hour"]]
+    )
+    losses = {
+        "geometry": masked_geometry_loss,
+        "twelve": masked_angle_loss,
+        "hour": masked_angle_loss,
+        "minute": masked_angle_loss,
+        "minute_reading": "categorical_crossentropy",
+        "hour_reading": "categorical_crossentropy",
+    }
+    return outputs, losses
