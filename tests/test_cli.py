@@ -21,6 +21,23 @@ def test_help_does_not_import_tensorflow():
     assert result.stdout.strip() == "False"
 
 
+@pytest.mark.parametrize(
+    ("command", "option"), [(["clocks", "preview"], "--style"), (["study"], "--clock-style")]
+)
+def test_clock_style_help_says_what_each_preset_shows(command, option):
+    from tunekit.cli._app import STYLE_CLAUSES
+    from tunekit.data.clocks import STYLE_PRESETS
+
+    assert set(STYLE_CLAUSES) == set(STYLE_PRESETS)  # a new preset needs its clause
+    result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "2000"})
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert option in text
+    for name, clause in STYLE_CLAUSES.items():
+        assert f"{name}: {clause}" in text
+    assert "upright, flat" in text and "24 faces" in text and "25 fixed viewpoints" in text
+
+
 def test_spaces_lists_values_and_reference():
     result = runner.invoke(app, ["spaces", "mlp"], env={"COLUMNS": "200"})
     assert result.exit_code == 0

@@ -17,7 +17,13 @@ from tunekit import clock_reading
 from tunekit.cli import app
 from tunekit.clocktime import format_dial_minutes, labels_to_minutes, time_metrics
 from tunekit.data.clocks import clock_style, generate_clocks
-from tunekit.data.image_files import fit_images, resize_images, to_grey
+from tunekit.data.image_files import (
+    fit_images,
+    load_images,
+    read_image_file,
+    resize_images,
+    to_grey,
+)
 from tunekit.hypermodels import DataShape, get_family
 from tunekit.modelfile import MODEL_INFO_FILE
 from tunekit.records.layout import CHECKPOINT_FILE
@@ -118,6 +124,39 @@ def test_colour_turns_grey_as_pil_does():
     rgb = np.random.default_rng(2).integers(0, 256, (100, 100, 3)).astype(np.uint8)
     pil = np.asarray(Image.fromarray(rgb).convert("L"))
     np.testing.assert_array_equal(to_grey(rgb), pil)
+
+
+def test_a_jpeg_stored_sideways_is_read_as_its_exif_orientation_shows_it(tmp_path):
+    from PIL import Image
+
+    # A smooth, lopsided ramp: JPEG keeps it within a few levels, and any wrong turn
+    # (or none) moves its bright corner far from where it should be.
+    rows, cols = np.mgrid[0:48, 0:48]
+    stored = (2 * rows + 3 * cols).astype(np.uint8)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the viewer turns the stored pixels 90 degrees clockwise
+    Image.fromarray(stored).save(tmp_path / "phone.jpg", quality=100, exif=exif)
+    shown = np.rot90(stored, k=-1)  # clockwise
+    read = read_image_file(tmp_path / "phone.jpg").astype(int)
+    assert np.abs(read - shown).max() <= 4
+    for wrong in (stored, np.rot90(stored), np.rot90(stored, 2)):
+        assert np.abs(read - wrong).max() > 40
+
+
+def test_a_wide_photo_reads_as_its_centred_square_not_squashed(tmp_path):
+    from PIL import Image
+
+    wide = np.random.default_rng(4).integers(0, 256, (150, 300), dtype=np.uint8)  # H x W
+    Image.fromarray(wide).save(tmp_path / "wide.png")
+    Image.fromarray(wide[:, 75:225]).save(tmp_path / "square.png")
+    Image.fromarray(np.ascontiguousarray(wide.T)).save(tmp_path / "tall.png")  # 300 x 150
+    Image.fromarray(np.ascontiguousarray(wide.T[75:225])).save(tmp_path / "tall_square.png")
+    images, _ = load_images(
+        [tmp_path / name for name in ("wide.png", "square.png", "tall.png", "tall_square.png")],
+        (SIZE, SIZE),
+    )
+    np.testing.assert_array_equal(images[0], images[1])
+    np.testing.assert_array_equal(images[2], images[3])
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -280,8 +319,11 @@ BAD = {
         lambda r, f, x, y: [_text(f, "a.png"), "--model", r], "is not an image PIL can read"),
     "truncated png": (
         lambda r, f, x, y: [_truncated_png(f, x), "--model", r], "is not an image PIL can read"),
+    "folder": (
+        lambda r, f, x, y: [f, "--model", r], "is a folder; give its images, e.g. "),
     "text file as npy": (
-        lambda r, f, x, y: [_text(f, "a.npy"), "--model", r], "not a readable numpy .npy"),
+        lambda r, f, x, y: [_text(f, "a.npy"), "--model", r],
+        "a.npy is not a .npy file; save the images with numpy.save"),
     "npy of shape (N, 150)": (
         lambda r, f, x, y: [_array(f, "a.npy", x[:, 0]), "--model", r], "shape (6, 150)"),
     "npy of shape (N, S, S, 2)": (
@@ -311,6 +353,9 @@ BAD = {
     "labels of strings": (
         lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r,
                             "--labels", _array(f, "y.npy", y.astype(str))], "labels of type"),
+    "labels as text": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--labels", _text(f, "y.csv")],
+        "y.csv is not a .npy file; save the labels with numpy.save"),
     "missing labels": (
         lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--labels", f / "no.npy"],
         "no.npy not found"),
@@ -343,6 +388,56 @@ def test_bad_input_is_one_line_exit_2_and_no_file(case, reader, clocks, tmp_path
     assert not out.parent.exists()
 
 
+@pytest.mark.parametrize("where", ["a folder", "under a file"])
+def test_an_out_that_cannot_be_written_fails_before_any_reading(
+    where, reader, clocks, tmp_path, monkeypatch
+):
+    def never(*args, **kwargs):
+        raise AssertionError("read the clocks although --out cannot be written")
+
+    monkeypatch.setattr(clock_reading, "read_clocks", never)
+    images = _array(tmp_path, "x.npy", clocks[0])
+    if where == "a folder":
+        out = tmp_path / "times"
+        out.mkdir()
+        message = f"Error: --out: {out} is a folder; give the name of a file to write in it"
+    else:
+        out = _text(tmp_path, "file") / "sub" / "times.csv"
+        message = f"Error: --out: Cannot write {out}: {tmp_path / 'file'} is a file, not a folder"
+    before = sorted(tmp_path.rglob("*"))
+    result = _read(images, "--model", reader, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [message]
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written
+
+
+def test_a_diverged_model_gives_one_line_naming_the_image(reader, clocks, tmp_path, monkeypatch):
+    from tunekit.modelfile import load_model_file
+
+    class Diverged:
+        """The reader, but every output a NaN, as after a training that diverged."""
+
+        def __init__(self, model):
+            self.model = model
+
+        def predict(self, x, **kwargs):
+            output = self.model.predict(x, **kwargs)
+            if isinstance(output, dict):
+                return {k: np.full_like(v, np.nan) for k, v in output.items()}
+            return [np.full_like(v, np.nan) for v in output]
+
+    monkeypatch.setattr(clock_reading, "load_model_file", lambda p: Diverged(load_model_file(p)))
+    images = _array(tmp_path, "x.npy", clocks[0])
+    out = tmp_path / "times.csv"
+    result = _read(images, "--model", reader, "--out", out)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"Error: The model gave no time for image 0 ({images}[0])"
+    ), result.output
+    assert not out.exists()
+
+
 def test_a_good_png_next_to_a_bad_one_writes_nothing(reader, clocks, tmp_path):
     (good,) = _write_pngs(tmp_path, clocks[0][:1])
     out = tmp_path / "times.csv"
@@ -362,8 +457,10 @@ def test_help_explains_every_argument_and_option():
         "INPUT",
         "PNG or JPG",
         ".npy array of square images",
+        "centred square",
         "--model",
         "pretrained reader",
+        "until then, required",
         "--labels",
         "N x 2 [hour, minute]",
         "--out",

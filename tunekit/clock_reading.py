@@ -1,17 +1,15 @@
 """Read the time on photos of analogue clocks with a clock reader, a ``.keras`` clock model.
 
 The reader is a clock model exported by ``tunekit best --export``, or the pretrained
-one shipped in the package. :func:`read_clocks` checks the reader's info, reads and
-fits every image and the labels before keras is imported, so a bad input fails at
-once and nothing is written; it returns one :class:`ClockReadings` with every time
-and, given the true times, the errors as clock studies record them.
+one shipped in the package once there is one. :func:`read_clocks` checks the reader's
+info, reads and fits every image and the labels before keras is imported, so a bad
+input fails at once and nothing is written; it returns one :class:`ClockReadings` with
+every time and, given the true times, the errors as clock studies record them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,20 +19,25 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tunekit.clocktime import DIAL, format_dial_minutes, labels_to_minutes, time_error, time_metrics
-from tunekit.data.clock_files import check_labels, read_npy
+from tunekit.clocktime import (
+    format_dial_minutes,
+    labels_to_minutes,
+    time_cells,
+    time_error,
+    time_metrics,
+)
+from tunekit.data._npy import read_npy
+from tunekit.data.clock_files import check_labels
 from tunekit.data.image_files import load_images
 from tunekit.errors import DataFormatError, TunekitError
 from tunekit.modelfile import ModelInfo, load_model_file, read_model_info
-from tunekit.predict import prepare_inputs
-from tunekit.records.atomic import write_text_atomic
+from tunekit.predict import decode_times, model_output
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 #: Where the pretrained reader lies inside the ``tunekit`` package.
 PRETRAINED_READER = ("pretrained", "clock-reader.keras")
-_BATCH = 256  # prediction batch size: changes no result, bounds memory
 _EXPORT_HINT = "give a clock model exported by tunekit best --export"
 
 
@@ -74,10 +77,7 @@ class ClockReadings:
         errors = None if true is None else time_error(np.array(true), np.array(self.minutes))
         rows = []
         for index, (source, value) in enumerate(zip(self.sources, self.minutes, strict=True)):
-            hour, minute = divmod(int(round(value)) % DIAL, 60)
-            row: tuple[Any, ...] = (
-                index, source, format_dial_minutes(value), hour, minute, round(value, 2),
-            )  # fmt: skip
+            row: tuple[Any, ...] = (index, source, *time_cells(value))
             if true is not None and errors is not None:
                 row += (format_dial_minutes(true[index]), round(float(errors[index]), 2))
             rows.append(row)
@@ -103,7 +103,8 @@ def read_clocks(
             one per image in order; hours are read modulo 12.
 
     Raises:
-        TunekitError: The reader is not a clock model, or none is installed.
+        TunekitError: The reader is not a clock model, or none is installed, or it gave
+            no time for an image (its output is not a number).
         DataNotFoundError: An input or the labels file does not exist.
         DataFormatError: An input is not an image or array of images, or the labels are
             not one valid [hour, minute] per image.
@@ -113,11 +114,8 @@ def read_clocks(
         size = (int(info.input_shape[0]), int(info.input_shape[1]))
         images, sources = load_images(inputs, size)
         true = None if labels is None else _read_labels(Path(labels), len(images))
-        reader = load_model_file(path)
-        output = reader.predict(prepare_inputs(images, info), batch_size=_BATCH, verbose=0)
-    from tunekit.hypermodels.clock import decode
-
-    minutes = np.mod(np.asarray(decode(str(info.representation), output), np.float64), DIAL)
+        output = model_output(load_model_file(path), images, info)
+    minutes = decode_times(str(info.representation), output, sources)
     return ClockReadings(
         model="pretrained" if model is None else str(model),
         representation=str(info.representation),
@@ -170,22 +168,10 @@ def reader_info(path: Path) -> ModelInfo:
 
 def _read_labels(path: Path, count: int) -> np.ndarray:
     """The labels as whole dial minutes, one per image."""
-    labels = check_labels(read_npy(path), path, max_hour=23)
+    labels = check_labels(read_npy(path, "the labels"), path, max_hour=23)
     if len(labels) != count:
         raise DataFormatError(
             f"{path} holds {len(labels)} labels but {count} images were given; give one "
             "[hour, minute] per image, in the same order"
         )
     return labels_to_minutes(labels)
-
-
-def write_readings(readings: ClockReadings, path: Path) -> Path:
-    """Write the readings as CSV, whole or not at all, and return the path."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(readings.columns)
-    writer.writerows(readings.rows)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, out.getvalue())
-    return path

@@ -103,3 +103,13 @@ def format_dial_minutes(minutes: float) -> str:
     """
     hour, minute = divmod(int(round(float(minutes))) % DIAL, 60)
     return f"{hour or 12:02d}:{minute:02d}"
+
+
+def time_cells(minutes: float) -> tuple[str, int, int, float]:
+    """A reading's cells in a table: ``hh:mm``, hour 0-11, minute, and minutes to 0.01.
+
+    The hour is 0-11 as the labels hold it; ``time_cells(187.234)`` is
+    ``("03:07", 3, 7, 187.23)``.
+    """
+    hour, minute = divmod(int(round(float(minutes))) % DIAL, 60)
+    return format_dial_minutes(minutes), hour, minute, round(float(minutes), 2)

@@ -1,24 +1,23 @@
 """Predict with an exported model: classes and probabilities, or the times on clocks.
 
-``predict_file`` checks the input against the model before it predicts, and
-``write_predictions`` writes only a complete table, so a bad input leaves no file.
+``predict_file`` checks the input against the model before it predicts, and the
+table is written whole or not at all (``tunekit.records.atomic.write_csv_atomic``),
+so a bad input leaves no file.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tunekit.clocktime import DIAL, format_dial_minutes
+from tunekit.clocktime import DIAL, time_cells
 from tunekit.errors import TunekitError
 from tunekit.modelfile import ModelInfo, load_model_file, read_model_info
-from tunekit.records.atomic import write_text_atomic
 
 _BATCH = 256  # prediction batch size: changes no result, bounds memory
 
@@ -87,13 +86,41 @@ def prepare_inputs(x: np.ndarray, info: ModelInfo | None) -> np.ndarray:
     return x
 
 
+def model_output(model: Any, x: np.ndarray, info: ModelInfo | None) -> Any:
+    """The model's raw output for images as saved: prepared, then predicted in batches."""
+    return model.predict(prepare_inputs(x, info), batch_size=_BATCH, verbose=0)
+
+
+def decode_times(
+    representation: str, output: Any, sources: Sequence[str] | None = None
+) -> np.ndarray:
+    """A clock model's output as dial minutes in ``[0, 720)``, one per image.
+
+    Args:
+        representation: How the model encodes times (``multihead``, ...).
+        output: The model's raw output.
+        sources: Where each image came from, to name the image a message is about.
+
+    Raises:
+        TunekitError: The model gave no finite time for an image, as a model whose
+            training diverged does.
+    """
+    from tunekit.hypermodels.clock import decode
+
+    minutes = np.asarray(decode(representation, output), dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(minutes))
+    if bad.size:
+        index = int(bad[0])
+        where = f" ({sources[index]})" if sources is not None else ""
+        raise TunekitError(
+            f"The model gave no time for image {index}{where}: its output is not a number, "
+            "as a diverged model's is; use a model that trained to a finite loss."
+        )
+    return np.mod(minutes, float(DIAL))
+
+
 def _clock_rows(minutes: np.ndarray) -> tuple[tuple[Any, ...], ...]:
-    rows = []
-    for index, value in enumerate(np.mod(minutes, float(DIAL))):
-        hour, minute = divmod(int(round(float(value))) % DIAL, 60)
-        time = format_dial_minutes(value)
-        rows.append((index, time, hour, minute, round(float(value), 2)))
-    return tuple(rows)
+    return tuple((index, *time_cells(value)) for index, value in enumerate(minutes))
 
 
 def _class_rows(output: np.ndarray, names: list[str]) -> tuple[tuple[Any, ...], ...]:
@@ -110,13 +137,12 @@ def predictions_of(output: Any, info: ModelInfo | None) -> Predictions:
     """Turn a model's raw output into a table: clock times, or classes and probabilities.
 
     Raises:
-        TunekitError: The output is neither a clock's nor a classifier's.
+        TunekitError: The output is neither a clock's nor a classifier's, or a clock
+            model gave no time for an image.
     """
     if info is not None and info.representation is not None:
-        from tunekit.hypermodels.clock import decode
-
         columns = ("index", "time", "hour", "minute", "minutes")
-        return Predictions("times", columns, _clock_rows(decode(info.representation, output)))
+        return Predictions("times", columns, _clock_rows(decode_times(info.representation, output)))
     output = np.asarray(output) if not isinstance(output, (dict, list)) else output
     if not isinstance(output, np.ndarray) or output.ndim != 2:
         raise TunekitError(
@@ -139,17 +165,4 @@ def predict_file(model_path: Path, input_path: Path) -> Predictions:
     model = load_model_file(model_path)
     x = load_inputs(input_path, tuple(model.input_shape))
     info = read_model_info(model_path)
-    output = model.predict(prepare_inputs(x, info), batch_size=_BATCH, verbose=0)
-    return predictions_of(output, info)
-
-
-def write_predictions(predictions: Predictions, path: Path) -> Path:
-    """Write the predictions as CSV, whole or not at all, and return the path."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(predictions.columns)
-    writer.writerows(predictions.rows)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, out.getvalue())
-    return path
+    return predictions_of(model_output(model, x, info), info)

@@ -203,7 +203,7 @@ def test_load_missing_and_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(DataNotFoundError, match=r"labels\.npy not found"):
         load_clock_files(tmp_path)
     (tmp_path / "labels.npy").write_bytes(b"not a numpy file")
-    with pytest.raises(DataFormatError, match=r"labels\.npy: not a readable"):
+    with pytest.raises(DataFormatError, match=r"labels\.npy is not a \.npy file; save the labels"):
         load_clock_files(tmp_path)
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from tunekit.clocktime import labels_to_minutes
 from tunekit.data.clocks import EASY, FULL, ClockRecipe, generate_clocks
 from tunekit.data.fresh_clocks import FreshClocks, TurnedClocks, curriculum_rotation
 from tunekit.data.turned_images import turn_images
@@ -123,7 +124,9 @@ def test_turned_clocks_turn_the_fixed_images_and_keep_their_labels() -> None:
     assert np.array_equal(targets, TIMES[ids] * 10)
     assert not np.array_equal(images, TURNABLE[ids])  # turned, not merely shuffled
     epoch = np.concatenate([data[i][1] for i in range(4)])  # every clock once, time unchanged
-    assert np.array_equal(np.sort(epoch, axis=0), np.sort(TIMES * 10, axis=0))
+    # Whole times, not each column sorted on its own, which would pass for mixed-up pairs.
+    read = np.sort(labels_to_minutes(epoch // 10))
+    assert np.array_equal(read, np.sort(labels_to_minutes(TIMES)))
     assert degrees.min() >= 0.0 and degrees.max() < 360.0 and degrees.std() > 60
 
 

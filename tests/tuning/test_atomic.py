@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import stat
 
+import pytest
+
 from tunekit.records.atomic import write_text_atomic
 
 
@@ -25,3 +27,17 @@ def test_atomic_write_replaces_a_file_whole(tmp_path):
     write_text_atomic(path, "new")
     assert path.read_text() == "new"
     assert sorted(os.listdir(tmp_path)) == ["record.json"]
+
+
+@pytest.mark.parametrize("where", ["a folder", "a missing folder"])
+def test_a_failed_atomic_write_names_the_file_asked_for_not_the_temporary(tmp_path, where):
+    path = tmp_path / "times.csv"
+    if where == "a folder":
+        path.mkdir()
+    else:
+        path = tmp_path / "nowhere" / "times.csv"
+    with pytest.raises(OSError) as info:
+        write_text_atomic(path, "x")
+    assert info.value.filename == str(path) and info.value.filename2 is None
+    assert ".tmp" not in str(info.value)
+    assert [p.name for p in tmp_path.iterdir()] == (["times.csv"] if where == "a folder" else [])

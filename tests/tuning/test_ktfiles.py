@@ -97,3 +97,17 @@ def test_temporaries_of_killed_writers_are_removed_and_fresh_ones_kept(tmp_path)
         os.utime(path, (now - ORPHAN_AGE_SECONDS - 5,) * 2)
     assert sorted(remove_orphaned_temporaries(tmp_path, now=now)) == sorted([old, weights])
     assert fresh.exists() and kept.exists() and not old.exists() and not weights.exists()
+
+
+def test_quiet_failed_trials_puts_keras_tuners_debug_back():
+    before = ktfiles.kt_config.DEBUG
+    try:
+        ktfiles.kt_config.DEBUG = True
+        with ktfiles.quiet_failed_trials():
+            assert ktfiles.kt_config.DEBUG is False
+        assert ktfiles.kt_config.DEBUG is True
+        with pytest.raises(RuntimeError), ktfiles.quiet_failed_trials():
+            raise RuntimeError("a search that fails")
+        assert ktfiles.kt_config.DEBUG is True
+    finally:
+        ktfiles.kt_config.DEBUG = before

@@ -137,7 +137,12 @@ def test_nan_loss_is_recorded_as_diverged():
     assert record.test_metrics == {"accuracy": 0.5} and record.extra == {"note": "evaluated"}
 
 
-def test_cnn_stride_study_records_invalid_variants_and_goes_on(tiny_data_dir, tmp_path, capfd):
+def test_cnn_stride_study_records_invalid_variants_and_goes_on(
+    tiny_data_dir, tmp_path, capfd, monkeypatch
+):
+    from keras_tuner.src import config as kt_config
+
+    monkeypatch.setattr(kt_config, "DEBUG", True)  # keras-tuner's default
     spec = dataclasses.replace(
         _spec(tiny_data_dir, spaces=("stride",), epochs=1),
         family="cnn",
@@ -151,6 +156,8 @@ def test_cnn_stride_study_records_invalid_variants_and_goes_on(tiny_data_dir, tm
         assert "below 1x1" in records[label].reason
     # keras-tuner would print a traceback for each; the record's reason is enough.
     assert "Traceback" not in capfd.readouterr().err
+    # Quiet only while the study ran: the setting is the whole process's.
+    assert kt_config.DEBUG is True
 
 
 def test_an_unnamed_study_resumes_where_it_moved_even_past_free_folders(tmp_path):

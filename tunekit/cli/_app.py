@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -12,7 +13,11 @@ from rich.console import Console
 
 from tunekit import __version__
 from tunekit import console as show
-from tunekit.data.clocks import STYLE_PRESETS  # numpy only, which the CLI loads anyway
+from tunekit.data._clock_designs import N_DESIGNS
+from tunekit.data.clocks import (  # numpy only, which the CLI loads anyway
+    COURSE_VIEWPOINTS,
+    STYLE_PRESETS,
+)
 from tunekit.errors import FileAccessError, InvalidValueError, TunekitError
 from tunekit.native_logs import show_native_logs
 
@@ -44,6 +49,18 @@ class DatasetName(str, Enum):
 #: Presets of synthetic clocks, one per entry of the generator's registry.
 ClockStyleName = Enum(
     "ClockStyleName", {name: name for name in STYLE_PRESETS}, type=str, module=__name__
+)
+
+#: What each preset shows, for the help of the options that choose one.
+STYLE_CLAUSES = {
+    "easy": "upright, flat clocks on a plain wall",
+    "medium": "easy + wood walls, light and noise",
+    "full": "medium + turned, tilted and scaled clocks, some with glare",
+    "varied": f"full with {N_DESIGNS} faces and many hand shapes",
+    "course": f"full seen from {COURSE_VIEWPOINTS} fixed viewpoints, like the course's set",
+}
+CLOCK_STYLES_HELP = "; ".join(
+    f"{name}: {STYLE_CLAUSES.get(name, 'see tunekit.data.clocks')}" for name in STYLE_PRESETS
 )
 
 
@@ -107,6 +124,20 @@ def options(
     """
     if verbose:
         show_native_logs()
+
+
+def check_out(path: Path) -> None:
+    """Fail at once, writing nothing, if ``--out`` could not be written; not after the work.
+
+    Raises:
+        TunekitError: ``path`` is a folder, or no file could be made there.
+    """
+    from tunekit.records.atomic import check_writable
+
+    try:
+        check_writable(path)
+    except FileAccessError as exc:
+        raise TunekitError(f"--out: {exc}") from None
 
 
 #: Options whose name is not the library's field name with dashes.

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from tunekit.cli._app import (
+    CLOCK_STYLES_HELP,
     ClockStyleName,
     app,
+    check_out,
     friendly,
     out,
     say,
@@ -32,7 +34,7 @@ def clocks_preview(
     ),
     count: Annotated[int, typer.Option("--n", help="Clocks on the sheet.")] = 32,
     image_size: Annotated[int, typer.Option(help="Image side in pixels.")] = 150,
-    style: Annotated[ClockStyleName, typer.Option(help="Difficulty preset.")] = (
+    style: Annotated[ClockStyleName, typer.Option(help=f"The clocks. {CLOCK_STYLES_HELP}.")] = (
         ClockStyleName.full
     ),
     seed: Annotated[int, typer.Option(help="Generator seed.")] = 0,
@@ -61,7 +63,9 @@ def clocks_read(
         typer.Argument(
             help="Clock images: PNG or JPG files of any size, or a .npy array of square "
             "images (N x S x S uint8, as the course's images.npy; one S x S image counts as "
-            "one). Colour becomes grey, and each image is resized to the model's input.",
+            "one). Colour becomes grey, a photo that is not square is cut to its centred square "
+            "(resizing it whole would squash the dial), and each image is resized to the "
+            "model's input.",
             metavar="INPUT",
             show_default=False,
         ),
@@ -71,7 +75,8 @@ def clocks_read(
         typer.Option(
             "--model",
             help="A clock model's .keras file, from tunekit best --export on a clock study "
-            "(default: the pretrained reader shipped with tunekit).",
+            "(default: the pretrained reader shipped in tunekit/pretrained/ once there is "
+            "one; until then, required).",
         ),
     ] = None,
     labels: Annotated[
@@ -96,14 +101,18 @@ def clocks_read(
     Prints the time read on each image; with --labels, the errors, ending in one line:
     mean error M min, median D min over N clocks. A bad input writes nothing.
     """
-    from tunekit.clock_reading import read_clocks, write_readings
+    from tunekit.clock_reading import read_clocks
     from tunekit.console_models import reading_errors_line, reading_errors_table, readings_table
+    from tunekit.records.atomic import write_csv_atomic
 
+    if output is not None:
+        check_out(output)
     readings = read_clocks(inputs, model=model, labels=labels)
     out.print(readings_table(readings, top=_SHOWN))
     count = len(readings.sources)
     if output is not None:
-        say(f"Wrote {count} readings to {write_readings(readings, output)}")
+        path = write_csv_atomic(output, readings.columns, readings.rows)
+        say(f"Wrote {count} readings to {path}")
     elif count > _SHOWN:
         say(f"Pass --out times.csv to write all {count} readings.")
     if readings.metrics is not None:

@@ -11,6 +11,7 @@ from tunekit import console as show
 from tunekit.cli._app import (
     ExportFormatName,
     app,
+    check_out,
     err,
     friendly,
     out,
@@ -185,9 +186,11 @@ def predict(
 ) -> None:
     """Predict classes and probabilities (for clocks, the times) of every image."""
     from tunekit.console_models import predictions_table
-    from tunekit.predict import predict_file, write_predictions
+    from tunekit.predict import predict_file
+    from tunekit.records.atomic import write_csv_atomic
 
+    check_out(output)
     predictions = predict_file(model_file, input_file)
-    path = write_predictions(predictions, output)
+    path = write_csv_atomic(output, predictions.columns, predictions.rows)
     out.print(predictions_table(predictions))
     say(f"Wrote {len(predictions.rows)} predictions to {path}")

@@ -9,6 +9,7 @@ import typer
 
 from tunekit import console as show
 from tunekit.cli._app import (
+    CLOCK_STYLES_HELP,
     ClockStyleName,
     DatasetName,
     app,
@@ -90,7 +91,8 @@ def study(
         ),
     ] = None,
     clock_style: Annotated[
-        ClockStyleName, typer.Option(help="Clocks only: difficulty of synthetic clocks.")
+        ClockStyleName,
+        typer.Option(help=f"Clocks only: the synthetic clocks. {CLOCK_STYLES_HELP}."),
     ] = ClockStyleName.full,
     clock_split: Annotated[
         ClockSplit,

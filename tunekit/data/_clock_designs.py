@@ -1,4 +1,4 @@
-"""Clock faces of many designs, without hands, and painted walls, for the ``designs`` style.
+"""Clock faces of many designs, without hands, and painted walls, for the ``varied`` style.
 
 Real wall clocks differ: arabic or roman numerals, only the quarters, or ticks alone with a
 mark at 12; light or dark dials; thin or wide, dark or silver rims. :data:`FACE_DESIGNS` is

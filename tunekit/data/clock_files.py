@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from tunekit.config import ClockSplit
+from tunekit.data._npy import pixels_as_uint8, read_npy
 from tunekit.data.clocks import (
     FULL,
     STYLE_PRESETS,
@@ -135,23 +136,7 @@ def _read(path: Path) -> np.ndarray:
             f"{path} not found: the clock data needs {IMAGES_FILE} and {LABELS_FILE} in "
             f"{path.parent}"
         )
-    return read_npy(path)
-
-
-def read_npy(path: Path) -> np.ndarray:
-    """Load one .npy file without pickles, turning failures into one-line errors.
-
-    Raises:
-        DataNotFoundError: There is no file at ``path``.
-        DataFormatError: The file is not a numpy .npy array (or holds Python objects).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DataNotFoundError(f"{path} not found; give a numpy .npy file")
-    try:
-        return np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise DataFormatError(f"{path}: not a readable numpy .npy array ({exc})") from None
+    return read_npy(path, "the images" if path.name == IMAGES_FILE else "the labels")
 
 
 def _images(raw: np.ndarray, path: Path) -> np.ndarray:
@@ -163,26 +148,6 @@ def _images(raw: np.ndarray, path: Path) -> np.ndarray:
             f"{path}: images have shape {raw.shape}; expected (N, S, S) square grayscale"
         )
     return pixels_as_uint8(raw, path)
-
-
-def pixels_as_uint8(raw: np.ndarray, path: Path) -> np.ndarray:
-    """Convert pixels to uint8: integers in 0-255 as they are, floats in 0-1 or 0-255 scaled.
-
-    Raises:
-        DataFormatError: The pixels are not numbers, or lie outside those ranges.
-    """
-    if raw.dtype == np.uint8:
-        return raw
-    if np.issubdtype(raw.dtype, np.integer):
-        if raw.size and (raw.min() < 0 or raw.max() > 255):
-            raise DataFormatError(f"{path}: {raw.dtype} pixels must lie in 0-255")
-        return raw.astype(np.uint8)
-    if not np.issubdtype(raw.dtype, np.floating):
-        raise DataFormatError(f"{path}: pixels of type {raw.dtype}; expected uint8 or float")
-    if not np.isfinite(raw).all() or (raw.size and (raw.min() < 0 or raw.max() > 255)):
-        raise DataFormatError(f"{path}: float pixels must be finite and in 0-1 or 0-255")
-    scale = 255.0 if raw.size and raw.max() <= 1.0 else 1.0
-    return np.round(raw * scale).astype(np.uint8)
 
 
 def check_labels(raw: np.ndarray, path: Path, *, max_hour: int = 11) -> np.ndarray:

@@ -1,11 +1,13 @@
 """Images from files for a model to read: PNG/JPG or ``.npy``, made grey and resized.
 
 A photo of a clock may be any size and in colour; a clock reader takes grey images of
-its own input size (64x64, 150x150, ...). :func:`load_images` reads the files,
+its own input size (64x64, 150x150, ...). :func:`load_images` reads the files, turned
+upright as their EXIF orientation says (a phone stores a portrait photo sideways),
 turns colour into grey with PIL's luminance weights (so a colour PNG and the same
-pixels in a ``.npy`` give the same grey), and :func:`fit_images` resizes them:
-area averaging when shrinking, so a 150x150 course image read at 64x64 keeps every
-pixel's share, and bilinear interpolation when enlarging.
+pixels in a ``.npy`` give the same grey), and cuts a photo that is not square to its
+centred square: stretching it instead would move the hands' angles. :func:`fit_images`
+then resizes them: area averaging when shrinking, so a 150x150 course image read at
+64x64 keeps every pixel's share, and bilinear interpolation when enlarging.
 
 This module needs numpy, and PIL only when an image file is read; never keras.
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tunekit.data.clock_files import pixels_as_uint8, read_npy
+from tunekit.data._npy import pixels_as_uint8, read_npy
 from tunekit.errors import DataFormatError, DataNotFoundError
 
 #: PIL's ITU-R 601-2 luminance in 16-bit fixed point: L = (19595 R + 38470 G + 7471 B) >> 16.
@@ -32,7 +34,7 @@ def load_images(paths: Sequence[Path], size: tuple[int, int]) -> tuple[np.ndarra
     A ``.npy`` file holds square images: ``(N, S, S)`` grey, ``(N, S, S, 1)``,
     ``(N, S, S, 3)`` RGB or ``(N, S, S, 4)`` RGBA, or one ``(S, S)`` image; pixels are
     uint8, integers in 0-255 or floats in 0-1 or 0-255. Any other file is read with
-    PIL (PNG, JPG, ...), of any size.
+    PIL (PNG, JPG, ...), of any size, and cut to its largest centred square.
 
     Args:
         paths: The files, in the order their images are wanted.
@@ -44,15 +46,18 @@ def load_images(paths: Sequence[Path], size: tuple[int, int]) -> tuple[np.ndarra
 
     Raises:
         DataNotFoundError: A file does not exist.
-        DataFormatError: A file is not an image or an array of images, or holds none.
+        DataFormatError: A file is not an image or an array of images, or holds none, or
+            a folder was given.
     """
     batches, sources = [], []
     for path in map(Path, paths):
+        if path.is_dir():
+            raise DataFormatError(f"{path} is a folder; give its images, e.g. {path}/*.png")
         if path.suffix.lower() == _ARRAY_SUFFIX:
             images = read_image_array(path)
             sources += [f"{path}[{i}]" for i in range(len(images))]
         else:
-            images = read_image_file(path)[None]
+            images = centre_square(read_image_file(path))[None]
             sources.append(str(path))
         batches.append(fit_images(images, size))
     if not batches:
@@ -61,20 +66,24 @@ def load_images(paths: Sequence[Path], size: tuple[int, int]) -> tuple[np.ndarra
 
 
 def read_image_file(path: Path) -> np.ndarray:
-    """Read one image file with PIL as an ``(H, W)`` uint8 grey image.
+    """Read one image file with PIL as an ``(H, W)`` uint8 grey image, upright.
+
+    A photo whose EXIF orientation says it is stored turned or mirrored (as phones
+    store portrait photos) is turned as a viewer shows it.
 
     Raises:
         DataNotFoundError: The file does not exist.
         DataFormatError: PIL cannot read it as an image.
     """
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     path = Path(path)
     if not path.is_file():
         raise DataNotFoundError(f"{path} not found; give PNG or JPG files or a .npy array")
     try:
-        with Image.open(path) as image:
-            image.load()  # a truncated file fails here, not later
+        with Image.open(path) as file:
+            file.load()  # a truncated file fails here, not later
+            image = ImageOps.exif_transpose(file)
             if image.mode.startswith("I"):  # 16- or 32-bit grey: scale, not clip
                 return _wide_to_uint8(np.asarray(image))
             return np.asarray(image.convert("L"), dtype=np.uint8)
@@ -84,6 +93,18 @@ def read_image_file(path: Path) -> np.ndarray:
             f"{path} is not an image PIL can read ({type(exc).__name__}); give PNG or JPG "
             "files or a .npy array of images"
         ) from None
+
+
+def centre_square(image: np.ndarray) -> np.ndarray:
+    """The largest centred square of an ``(H, W)`` image; a square one as it is.
+
+    Resizing a wide photo to a square input would squash it, which moves the hands'
+    angles; cutting keeps them, and a clock photo has its clock in the middle.
+    """
+    height, width = image.shape[:2]
+    side = min(height, width)
+    top, left = (height - side) // 2, (width - side) // 2
+    return image[top : top + side, left : left + side]
 
 
 def _wide_to_uint8(pixels: np.ndarray) -> np.ndarray:
@@ -99,7 +120,7 @@ def read_image_array(path: Path) -> np.ndarray:
         DataFormatError: It is not a numeric array of square grey or colour images.
     """
     path = Path(path)
-    raw = read_npy(path)
+    raw = read_npy(path, "the images")
     shape = raw.shape
     if raw.ndim == 2:
         raw = raw[None]

@@ -6,7 +6,8 @@ applies to files as well as to generated clocks.
 
 Each output pixel is read from the source at the pixel turned back by the angle, with
 bilinear interpolation. The corners that turn in from outside the frame come from a
-mirror image of the border ("reflect"): it carries on the wall's texture, grain and
+mirror image of the border (numpy's ``"symmetric"`` padding, mirrored about the outer
+pixel edge, so the border pixel repeats once): it carries on the wall's texture, grain and
 noise, so the filled corners look like more wall. Black corners, or the streaks that
 repeating the edge pixels draws, would outline the original frame, which shows the
 network the angle of the turn without its reading the dial. Where a dial reaches the
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+
+from tunekit.data.clocks import _cpus
 
 #: Pixels turned at once. Work arrays of this size stay in the cache; at 150 px a chunk
 #: of 5 images turns about twice as fast as one of 128.
@@ -60,14 +62,6 @@ def turn_images(images: np.ndarray, degrees: np.ndarray | float) -> np.ndarray:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(turn, parts))
     return out
-
-
-def _cpus() -> int:
-    """CPUs this process may run on (a container may allow fewer than the machine has)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows have no affinity call
-        return os.cpu_count() or 1
 
 
 @functools.lru_cache(maxsize=8)

@@ -13,7 +13,9 @@ them moves in a new keras-tuner release.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -132,11 +134,19 @@ def new_trial(oracle: keras_tuner.Oracle, tuner_id: str, trial_id: str) -> Any:
     return trial
 
 
-def quiet_failed_trials() -> None:
-    """Stop keras-tuner printing the traceback of every failed or invalid trial.
+@contextlib.contextmanager
+def quiet_failed_trials() -> Iterator[None]:
+    """While inside, keras-tuner prints no traceback for a failed or invalid trial.
 
     keras-tuner 1.4.8 ships with ``config.DEBUG = True``, which prints a full traceback
     for an expected outcome such as a stride that shrinks the feature map below 1x1.
-    tunekit records the reason in the trial's record and shows it in one line.
+    tunekit records the reason in the trial's record and shows it in one line. The
+    setting is keras-tuner's, global to the process: it is put back on leaving, so
+    other code in the process (a user's own search) keeps the tracebacks it chose.
     """
+    before = kt_config.DEBUG
     kt_config.DEBUG = False
+    try:
+        yield
+    finally:
+        kt_config.DEBUG = before

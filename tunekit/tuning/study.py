@@ -195,10 +195,12 @@ def _search(
     listen: str,
 ) -> None:
     """Search here, or as the chief of ``workers`` worker processes."""
+    from tunekit.tuning.ktfiles import quiet_failed_trials
     from tunekit.tuning.tuner import StudyAborted
 
     try:
-        with frozen_heap():  # each trial's garbage collection skips the libraries' objects
+        # frozen_heap: each trial's garbage collection skips the libraries' objects.
+        with frozen_heap(), quiet_failed_trials():
             if workers:
                 from tunekit.tuning.distributed import run_chief
 

@@ -26,7 +26,6 @@ from tunekit.tuning.events import StudyObserver
 from tunekit.tuning.ktfiles import (
     is_worker,
     load_state,
-    quiet_failed_trials,
     save_state,
     tuner_path,
 )
@@ -103,7 +102,6 @@ class StudyTuner(keras_tuner.Tuner):
         trial_limit: int | None = None,
         **kwargs: Any,
     ) -> None:
-        quiet_failed_trials()
         self.names = oracle
         oracle.fallback_space = hypermodel.space()
         self._reloaded = False

@@ -227,10 +227,12 @@ def run_worker(
         watched.study_started(worker_start(prepared, meta))
         tuner = make_tuner(prepared, data, watched, trial_limit)
         # keras: imported only once the chief answers
+        from tunekit.tuning.ktfiles import quiet_failed_trials
         from tunekit.tuning.tuner import StudyAborted, TrialLimitReached
 
         try:
-            with frozen_heap():  # each trial's garbage collection skips the libraries' objects
+            # frozen_heap: each trial's garbage collection skips the libraries' objects.
+            with frozen_heap(), quiet_failed_trials():
                 tuner.search(data=data)
         except StudyAborted as exc:
             raise StudyConfigError(f"{exc}.") from None
