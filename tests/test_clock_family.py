@@ -120,4 +120,4 @@ def test_fresh_clocks_need_generated_clocks_and_files_can_be_turned(tmp_path):
     assert records["turned"].executions[0].history != records["fixed"].executions[0].history
     for kind in ("fresh", "curriculum"):
         assert records[kind].status is TrialStatus.INVALID
-        assert "generated clocks" in records[kind].reason
+        assert "cannot make new images" in records[kind].reason

@@ -74,6 +74,12 @@ def test_a_study_of_held_out_viewpoints_draws_no_fresh_sets() -> None:
     assert held_out.recipe is None  # a fresh set would show the test viewpoints
     assert held_out.describe()["split"] == "viewpoint"
     assert load_data(spec).recipe is not None and load_data(spec).describe()["split"] == "random"
+    from tunekit.errors import InvalidConfigError
+    from tunekit.hypermodels.clock import REFERENCE, fresh_training_clocks
+
+    fresh = {**REFERENCE, "training_clocks": "fresh"}
+    with pytest.raises(InvalidConfigError, match="viewpoints held out for testing"):
+        fresh_training_clocks(fresh, held_out, 2, 0)
 
 
 @pytest.mark.parametrize(

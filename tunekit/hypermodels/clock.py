@@ -167,9 +167,14 @@ def fresh_training_clocks(
             first_epoch=initial_epoch,
         )
     if getattr(data, "recipe", None) is None:
+        why = (
+            "a new set would show the viewpoints held out for testing"
+            if getattr(data, "info", {}).get("split") == "viewpoint"
+            else "the course's files cannot make new images"
+        )
         raise InvalidConfigError(
-            f"training_clocks={kind} needs generated clocks; the course's files cannot "
-            "make new images (use training_clocks=fixed or turned)."
+            f"training_clocks={kind} cannot draw new clocks here: {why} "
+            "(use training_clocks=fixed or turned)."
         )
     from tunekit.data.fresh_clocks import FreshClocks, curriculum_rotation
 
