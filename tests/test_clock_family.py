@@ -1,35 +1,13 @@
-"""Clock label representations: encoding then decoding a perfect output gives the time back."""
+"""The clock family: the common-sense error, time metrics, tiny studies (representations are
+tested entry by entry in test_clock_representations.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tunekit.clocktime import labels_to_minutes, time_error, time_metrics
+from tunekit.clocktime import time_error, time_metrics
 from tunekit.hypermodels.clock import REPRESENTATIONS, decode, encode
-
-LABELS = np.array([[h, m] for h in range(12) for m in range(0, 60, 7)])
-TRUE = labels_to_minutes(LABELS)
-
-
-def _perfect_output(representation: str, targets):
-    def one_hot(classes, n):
-        return np.eye(n)[classes]
-
-    if representation == "class24":
-        return one_hot(targets, 24)
-    if representation == "class720":
-        return one_hot(targets, 720)
-    if isinstance(targets, dict):
-        return {"hour": one_hot(targets["hour"], 12), "minute": targets["minute"]}
-    return targets
-
-
-@pytest.mark.parametrize("representation", REPRESENTATIONS)
-def test_perfect_outputs_decode_to_the_true_time(representation):
-    pred = decode(representation, _perfect_output(representation, encode(representation, LABELS)))
-    tolerance = 15.0 if representation == "class24" else 0.01  # 30-minute classes: midpoints
-    assert time_error(TRUE, pred).max() <= tolerance
 
 
 def test_common_sense_error_is_circular():
