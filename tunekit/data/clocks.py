@@ -344,18 +344,26 @@ class ClockRecipe:
 
     def make(self, stream: int, max_rotation: float = 180.0) -> tuple[np.ndarray, np.ndarray]:
         """A new set (``stream`` >= 1), its turns limited to ``max_rotation`` degrees."""
-        limit = min(self.style.max_rotation, max_rotation)
-        style = replace(self.style, max_rotation=limit)
         return generate_clocks(
-            self.n, image_size=self.image_size, seed=self.seed, style=style, stream=stream
+            self.n,
+            image_size=self.image_size,
+            seed=self.seed,
+            style=self._turned_at_most(max_rotation),
+            stream=stream,
         )
 
     def geometry(self, stream: int, max_rotation: float = 180.0) -> Any:
         """The dial geometry (a ``DialGeometry``) of the set ``make`` returns for these."""
         from tunekit.data.clock_geometry import dial_geometry  # it imports this module
 
-        limit = min(self.style.max_rotation, max_rotation)
-        style = replace(self.style, max_rotation=limit)
         return dial_geometry(
-            self.n, image_size=self.image_size, seed=self.seed, style=style, stream=stream
+            self.n,
+            image_size=self.image_size,
+            seed=self.seed,
+            style=self._turned_at_most(max_rotation),
+            stream=stream,
         )
+
+    def _turned_at_most(self, max_rotation: float) -> ClockStyle:
+        """The split's style, its turns limited to ``max_rotation`` degrees as well."""
+        return replace(self.style, max_rotation=min(self.style.max_rotation, max_rotation))
