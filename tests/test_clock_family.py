@@ -99,3 +99,39 @@ def test_fresh_clocks_need_generated_clocks_and_files_can_be_turned(tmp_path):
     for kind in ("fresh", "curriculum"):
         assert records[kind].status is TrialStatus.INVALID
         assert "cannot make new images" in records[kind].reason
+
+
+def test_cosine_decay_falls_from_the_rate_to_two_percent_at_the_last_epoch():
+    from tunekit.hypermodels.clock import learning_rate_at
+
+    rates = [learning_rate_at(epoch, 5, 0.01, "cosine") for epoch in range(5)]
+    assert rates[0] == pytest.approx(0.01) and rates[-1] == pytest.approx(0.0002)
+    assert rates[2] == pytest.approx(0.01 * (0.02 + 0.98 * 0.5))  # half-way: half the fall
+    assert all(a > b for a, b in zip(rates, rates[1:]))
+    assert {learning_rate_at(epoch, 5, 0.01, "none") for epoch in range(5)} == {0.01}
+
+
+def test_tiny_study_trains_each_epoch_at_the_decayed_rate(tmp_path):
+    from tunekit.config import DataSpec, StudySpec, TrainSettings
+    from tunekit.hypermodels.clock import learning_rate_at
+    from tunekit.records.trial import TrialStatus
+    from tunekit.tuning.study import prepare_study, run_study
+
+    spec = StudySpec(
+        family="clock",
+        spaces=("learning_rate_decay",),
+        reference_overrides=(("learning_rate", 0.004), ("training_clocks", "fresh")),
+        data=DataSpec("clock", clock_count=360, image_size=32),
+        train=TrainSettings(epochs=3, patience=5, reference_repeats=1),
+    )
+    records = {
+        r.hyperparameters["learning_rate_decay"]: r
+        for r in run_study(prepare_study(spec, tmp_path)).records
+    }
+    assert set(records) == {"none", "cosine"}
+    for record in records.values():
+        assert record.status is TrialStatus.COMPLETED, record.reason
+    rates = records["cosine"].executions[0].history["learning_rate"]
+    expected = [learning_rate_at(epoch, 3, 0.004, "cosine") for epoch in range(3)]
+    assert rates == pytest.approx(expected, rel=1e-5)
+    assert "learning_rate" not in records["none"].executions[0].history  # no schedule at all

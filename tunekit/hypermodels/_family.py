@@ -56,8 +56,9 @@ class Family:
         batch_size: ``batch_size(values)`` for ``model.fit``.
         objective: Metric the tuner optimises (a ``val_`` metric in the epoch logs).
         aliases: Other names accepted for a space.
-        callbacks: ``callbacks(values, x_val, y_val)`` returns keras callbacks that add
-            metrics (such as ``val_time_error``) to each epoch's logs; ``y_val`` raw.
+        callbacks: ``callbacks(values, x_val, y_val, epochs)`` returns keras callbacks
+            that add metrics (such as ``val_time_error``) to each epoch's logs, or steer
+            the training (a learning-rate schedule over ``epochs``); ``y_val`` raw.
         evaluate: ``evaluate(model, values, x_test, y_test)`` returns the test metrics
             and extras to record; ``y_test`` raw. By default keras's ``evaluate``.
         worst_score: What keras-tuner is told when a trial has no finite score.
@@ -79,7 +80,7 @@ class Family:
     batch_size: Callable[[Mapping[str, Any]], int]
     objective: str = "val_accuracy"
     aliases: Mapping[str, str] = field(default_factory=dict)
-    callbacks: Callable[[Mapping[str, Any], Any, Any], list[Any]] | None = None
+    callbacks: Callable[[Mapping[str, Any], Any, Any, int], list[Any]] | None = None
     evaluate: Callable[[Any, Mapping[str, Any], Any, Any], tuple[dict, dict]] | None = None
     worst_score: float = 0.0
     train_data: Callable[[Mapping[str, Any], Any, int, int], Any] | None = None

@@ -118,7 +118,9 @@ class TunekitHyperModel(keras_tuner.HyperModel):
             x_val, y_val, *weights = validation_data
             validation_data = (x_val, self.encode(hp, y_val), *weights)
             if self.family.callbacks is not None:
-                family_callbacks = self.family.callbacks(values, x_val, np.asarray(y_val))
+                family_callbacks = self.family.callbacks(
+                    values, x_val, np.asarray(y_val), int(kwargs.get("epochs", 1))
+                )
         kwargs.setdefault("batch_size", self.family.batch_size(values))
         return model.fit(
             x,

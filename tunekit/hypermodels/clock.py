@@ -12,6 +12,7 @@ network lacks (it stays at chance on fully rotated clocks).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,13 +24,19 @@ from tunekit.hypermodels._checks import Check, Choice, Real, Whole
 from tunekit.hypermodels._family import DataShape, Family, Space
 from tunekit.hypermodels.clock_representations import REPRESENTATIONS_BY_NAME, get_representation
 
+_FINAL_RATE = 0.02  # where the cosine decay ends, as a share of the first rate
+
 #: The representations' names, in the order the ``representation`` space tries them.
 REPRESENTATIONS = tuple(REPRESENTATIONS_BY_NAME)
+
+#: How the learning rate moves over the epochs (``learning_rate_at``).
+LEARNING_RATE_DECAYS = ("none", "cosine")
 
 REFERENCE: dict[str, Any] = {
     "representation": "multihead",  # the seed's best (about 5 minutes mean error)
     "backbone": "seed",  # the appendix's convolutional base
     "learning_rate": 0.001,  # Adam's default
+    "learning_rate_decay": "none",  # the seed's: one rate throughout
     "batch_size": 64,
     "training_clocks": "fixed",  # the seed's: one fixed training split
 }
@@ -40,6 +47,8 @@ _SPACES = (
     Space("backbone", "backbone", ("seed", "bn"),
           "convolutional base: the seed's, or a deeper one with batch normalisation"),
     Space("learning_rate", "learning_rate", (0.0003, 0.001, 0.003), "Adam learning rate"),
+    Space("learning_rate_decay", "learning_rate_decay", LEARNING_RATE_DECAYS,
+          "the rate throughout, or a cosine from it down to 2% of it at the last epoch"),
     Space("batch_size", "batch_size", (32, 64, 128), "mini-batch size"),
     Space("training_clocks", "training_clocks", ("fixed", "fresh", "curriculum", "turned"),
           "training images: the fixed split, a new set each epoch, new sets turned from "
@@ -52,6 +61,7 @@ CHECKS: dict[str, Check] = {
     "representation": Choice(REPRESENTATIONS),
     "backbone": Choice(("seed", "bn")),
     "learning_rate": Real(0.0, 10.0),
+    "learning_rate_decay": Choice(LEARNING_RATE_DECAYS),
     "batch_size": Whole(1),
     "training_clocks": Choice(("fixed", "fresh", "curriculum", "turned")),
 }
@@ -116,8 +126,23 @@ def _predict(model: Any, x: np.ndarray) -> Any:
     return model.predict(x, batch_size=256, verbose=0)
 
 
-def time_error_callback(values: Mapping[str, Any], x_val: Any, y_val: Any) -> list[Any]:
-    """A callback that adds ``val_time_error`` (mean minutes) to every epoch's logs."""
+def learning_rate_at(epoch: int, epochs: int, rate: float, decay: str) -> float:
+    """The learning rate of 0-based ``epoch`` of ``epochs``.
+
+    "cosine" falls from ``rate`` at the first epoch to 2% of it at the last, along half a
+    cosine; with early stopping the fall is still planned over ``epochs``.
+    """
+    if decay == "none" or epochs <= 1:
+        return rate
+    progress = min(max(epoch / (epochs - 1), 0.0), 1.0)
+    return rate * (_FINAL_RATE + (1 - _FINAL_RATE) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def clock_callbacks(
+    values: Mapping[str, Any], x_val: Any, y_val: Any, epochs: int
+) -> list[Any]:
+    """Callbacks that add ``val_time_error`` (mean minutes) to every epoch's logs and,
+    with ``learning_rate_decay``, set each epoch's learning rate."""
     import keras
 
     representation, true = values["representation"], labels_to_minutes(y_val)
@@ -128,7 +153,16 @@ def time_error_callback(values: Mapping[str, Any], x_val: Any, y_val: Any) -> li
                 pred = decode(representation, _predict(self.model, x_val))
                 logs["val_time_error"] = float(time_error(true, pred).mean())
 
-    return [_TimeError()]
+    callbacks: list[Any] = [_TimeError()]
+    decay = values.get("learning_rate_decay", "none")
+    if decay != "none":
+        rate = float(values["learning_rate"])
+        callbacks.append(
+            keras.callbacks.LearningRateScheduler(
+                lambda epoch, _now: learning_rate_at(epoch, epochs, rate, decay)
+            )
+        )
+    return callbacks
 
 
 def evaluate_clock(
@@ -202,7 +236,7 @@ CLOCK = Family(
     batch_size=lambda values: int(values["batch_size"]),
     objective="val_time_error",
     aliases={"representations": "representation", "lr": "learning_rate"},
-    callbacks=time_error_callback,
+    callbacks=clock_callbacks,
     evaluate=evaluate_clock,
     worst_score=360.0,
     dataset="clock",

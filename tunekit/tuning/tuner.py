@@ -245,7 +245,7 @@ class StudyTuner(keras_tuner.Tuner):
                     patience=self.settings.patience,
                     evaluate=evaluate,
                     callbacks=(
-                        family.callbacks(values, data.val.x, data.val.y)
+                        family.callbacks(values, data.val.x, data.val.y, epochs)
                         if family.callbacks
                         else None
                     ),
