@@ -107,7 +107,7 @@ def test_cosine_decay_falls_from_the_rate_to_two_percent_at_the_last_epoch():
     rates = [learning_rate_at(epoch, 5, 0.01, "cosine") for epoch in range(5)]
     assert rates[0] == pytest.approx(0.01) and rates[-1] == pytest.approx(0.0002)
     assert rates[2] == pytest.approx(0.01 * (0.02 + 0.98 * 0.5))  # half-way: half the fall
-    assert all(a > b for a, b in zip(rates, rates[1:]))
+    assert all(a > b for a, b in zip(rates, rates[1:], strict=False))
     assert {learning_rate_at(epoch, 5, 0.01, "none") for epoch in range(5)} == {0.01}
 
 

@@ -138,9 +138,7 @@ def learning_rate_at(epoch: int, epochs: int, rate: float, decay: str) -> float:
     return rate * (_FINAL_RATE + (1 - _FINAL_RATE) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def clock_callbacks(
-    values: Mapping[str, Any], x_val: Any, y_val: Any, epochs: int
-) -> list[Any]:
+def clock_callbacks(values: Mapping[str, Any], x_val: Any, y_val: Any, epochs: int) -> list[Any]:
     """Callbacks that add ``val_time_error`` (mean minutes) to every epoch's logs and,
     with ``learning_rate_decay``, set each epoch's learning rate."""
     import keras
