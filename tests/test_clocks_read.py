@@ -486,3 +486,44 @@ def test_many_readings_show_the_first_20_and_the_summary_line():
     assert reading_errors_line(metrics, 1800) == (
         "mean error 3.41 min, median 1.20 min over 1800 clocks"
     )
+
+
+def test_generate_writes_course_files_that_read_back_as_the_generator_drew_them(tmp_path):
+    result = runner.invoke(
+        app, ["clocks", "generate", str(tmp_path / "set"), "--n", "30", "--image-size", "40",
+              "--style", "varied", "--seed", "5"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    images, labels = generate_clocks(30, image_size=40, seed=5, style=clock_style("varied"))
+    assert np.array_equal(np.load(tmp_path / "set" / "images.npy"), images)
+    assert np.array_equal(np.load(tmp_path / "set" / "labels.npy"), labels)
+    assert "Wrote 30 varied clocks of 40 px" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--n", "0"], "--n must be at least 1"),
+        (["--image-size", "8"], "--image-size"),
+        ([], "already holds images.npy and labels.npy; pass --overwrite"),
+    ],
+)
+def test_generate_refuses_bad_values_and_keeps_existing_files(tmp_path, args, says):
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for name in ("images.npy", "labels.npy"):
+        (folder / name).write_bytes(b"mine")
+    result = runner.invoke(app, ["clocks", "generate", str(folder), "--n", "5", *args])
+    assert result.exit_code == 2 and says in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert (folder / "images.npy").read_bytes() == b"mine"
+
+
+def test_generate_with_overwrite_replaces_the_files(tmp_path):
+    for _ in range(2):
+        result = runner.invoke(
+            app, ["clocks", "generate", str(tmp_path), "--n", "3", "--image-size", "32",
+                  "--overwrite"],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    assert np.load(tmp_path / "images.npy").shape == (3, 32, 32)

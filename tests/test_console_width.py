@@ -141,3 +141,36 @@ def test_bar_of_a_search_that_ended_is_full():
             progress.trial_ended(trial(f"{i:04d}", "dropout", 0.2, (execution(),)))
     task = progress.progress.tasks[0]
     assert (task.completed, task.total) == (22, 22)
+
+
+def test_a_log_gets_an_epoch_line_at_most_every_minute_with_the_objective(monkeypatch):
+    from tunekit import console as shown
+
+    now = [1000.0]
+    monkeypatch.setattr(shown.time, "monotonic", lambda: now[0])
+    record = trial("0001", "dropout", 0.2)
+    log = Console(file=StringIO(), width=100, force_terminal=False)
+    with StudyProgress(log) as progress:
+        progress.study_started(_start())
+        progress.trial_started(record, 1)
+        for epoch, step in ((1, 30.0), (2, 31.0), (3, 10.0)):  # lines at 61 s only
+            now[0] += step
+            progress.epoch_ended(record, 0, epoch, {"val_accuracy": 0.5, "loss": 1.25})
+    lines = [line for line in log.file.getvalue().splitlines() if ": epoch" in line]
+    assert len(lines) == 1 and "epoch 2/9" in lines[0]
+    assert "val_accuracy 50.00%" in lines[0] and "loss 1.2500" in lines[0]
+
+
+def test_a_terminal_gets_no_epoch_lines_beside_its_bars(monkeypatch):
+    from tunekit import console as shown
+
+    now = [1000.0]
+    monkeypatch.setattr(shown.time, "monotonic", lambda: now[0])
+    record = trial("0001", "dropout", 0.2)
+    terminal = Console(file=StringIO(), width=100, force_terminal=True)
+    with StudyProgress(terminal) as progress:
+        progress.study_started(_start())
+        progress.trial_started(record, 1)
+        now[0] += 3600
+        progress.epoch_ended(record, 0, 1, {"val_accuracy": 0.5})
+    assert "epoch 1/9  val_accuracy" not in terminal.file.getvalue()

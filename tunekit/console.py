@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,13 @@ def _metric(value: float | None, metric: str) -> str:
     return text + metric_unit(metric) if value is not None else text
 
 
+def _clock(seconds: float | None) -> str:
+    """``1:02:03`` or ``2:03``: elapsed time as a log line shows it."""
+    minutes, secs = divmod(int(seconds or 0), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 def _mean(values: Sequence[float]) -> float | None:
     kept = [v for v in values if v is not None and math.isfinite(v)]
     return sum(kept) / len(kept) if kept else None
@@ -65,10 +73,16 @@ def _trial_epochs(record: TrialRecord, epochs: int) -> tuple[int, int]:
     return initial, int(record.tuner_values.get("tuner/epochs", epochs))
 
 
+#: Seconds between epoch lines when the output is a log, not a terminal (no live bars).
+LOG_EPOCH_EVERY = 60.0
+
+
 class StudyProgress:
     """Shows a running study: trials done out of the total, epochs, metrics, best so far.
 
-    Use as a context manager around ``run_study``; it is the study's observer.
+    Use as a context manager around ``run_study``; it is the study's observer. Where the
+    output is not a terminal (a log file, nohup), the live bars show nothing, so a line
+    for the latest epoch is printed at most every ``LOG_EPOCH_EVERY`` seconds instead.
     """
 
     def __init__(self, console: Console | None = None) -> None:
@@ -86,6 +100,7 @@ class StudyProgress:
         self.trial_task: TaskID | None = None
         self.start: StudyStart | None = None
         self.best: tuple[float, str] | None = None
+        self.logged_at = time.monotonic()  # when the last epoch line went to a log
 
     def __enter__(self) -> StudyProgress:
         self.progress.start()
@@ -149,10 +164,12 @@ class StudyProgress:
         """Show the epoch's metrics and the best score so far."""
         if self.trial_task is None or self.start is None:
             return
-        shown = "  ".join(
-            f"{k} {_metric(v, k)}" for k, v in logs.items() if "acc" in k or "loss" in k
-        )
         objective = self.start.objective
+        shown = "  ".join(
+            f"{k} {_metric(v, k)}"
+            for k, v in logs.items()
+            if "acc" in k or "loss" in k or k == objective
+        )
         best = (
             f"  best {_metric(self.best[0], objective)} ({escape(self.best[1])})"
             if self.best
@@ -165,6 +182,15 @@ class StudyProgress:
             completed=execution * (last - first) + epoch - first,
             info=f"{run}epoch {epoch}  {shown}{best}",
         )
+        if not self.console.is_terminal and time.monotonic() - self.logged_at >= LOG_EPOCH_EVERY:
+            self.logged_at = time.monotonic()
+            task = next(t for t in self.progress.tasks if t.id == self.trial_task)
+            self.console.print(
+                f"  {task.description}: {run}epoch {epoch}/{last}  {shown}  "
+                f"({_clock(task.elapsed)})",
+                highlight=False,
+                soft_wrap=True,
+            )
 
     def trial_ended(self, record: TrialRecord) -> None:
         """Print one line for the finished trial and advance the trial count."""

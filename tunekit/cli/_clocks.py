@@ -52,6 +52,58 @@ def clocks_preview(
     say(f"Wrote {draw_contact_sheet(images, labels, out_path)}")
 
 
+@clocks_app.command("generate")
+@friendly
+def clocks_generate(
+    data_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder to write images.npy and labels.npy to, in the course's layout.",
+            metavar="DIR",
+            show_default=False,
+        ),
+    ],
+    count: Annotated[int, typer.Option("--n", help="Clocks to draw.")] = 1800,
+    image_size: Annotated[int, typer.Option(help="Image side in pixels.")] = 150,
+    style: Annotated[ClockStyleName, typer.Option(help=f"The clocks. {CLOCK_STYLES_HELP}.")] = (
+        ClockStyleName.full
+    ),
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="Generator seed. Studies draw with --data-seed (default 0): another seed "
+            "gives clocks no study of that seed has seen, walls and viewpoints included."
+        ),
+    ] = 1,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace the files DIR already holds.")
+    ] = False,
+) -> None:
+    """Write synthetic clocks as course-format files: images.npy (N x S x S uint8) and
+    labels.npy (N x 2 [hour, minute]).
+
+    They are what `tunekit study clock --data-dir DIR` trains on and `tunekit clocks read
+    DIR/images.npy --labels DIR/labels.npy` measures a reader on.
+    """
+    from tunekit.data.clock_files import existing_clock_files, save_clock_files
+    from tunekit.data.clocks import MAX_IMAGE_SIZE, MIN_IMAGE_SIZE, clock_style, generate_clocks
+    from tunekit.errors import TunekitError
+
+    check_whole("generate", "n", count, 1)
+    check_whole("generate", "image_size", image_size, MIN_IMAGE_SIZE, MAX_IMAGE_SIZE)
+    if data_dir.exists() and not data_dir.is_dir():
+        raise TunekitError(f"{data_dir} is a file; give a folder for the clock files.")
+    taken = existing_clock_files(data_dir)
+    if taken and not overwrite:
+        names = " and ".join(path.name for path in taken)
+        raise TunekitError(f"{data_dir} already holds {names}; pass --overwrite to replace them.")
+    images, labels = generate_clocks(
+        count, image_size=image_size, seed=seed, style=clock_style(style.value)
+    )
+    save_clock_files(data_dir, images, labels)
+    say(f"Wrote {count} {style.value} clocks of {image_size} px to {data_dir}")
+
+
 _SHOWN = 20  # readings shown in the terminal; --out writes them all
 
 

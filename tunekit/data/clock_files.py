@@ -121,12 +121,28 @@ def load_clock_files(data_dir: str | Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def save_clock_files(data_dir: str | Path, images: np.ndarray, labels: np.ndarray) -> Path:
-    """Write ``images.npy`` and ``labels.npy`` in the course layout; returns ``data_dir``."""
+    """Write ``images.npy`` and ``labels.npy`` in the course layout; returns ``data_dir``.
+
+    Each file is written whole or not at all, so a reader never finds half an array.
+    """
+    import io
+
+    from tunekit.records.atomic import write_bytes_atomic
+
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    np.save(data_dir / IMAGES_FILE, np.asarray(images, dtype=np.uint8))
-    np.save(data_dir / LABELS_FILE, np.asarray(labels, dtype=np.int64))
+    for name, array in ((IMAGES_FILE, np.asarray(images, dtype=np.uint8)),
+                        (LABELS_FILE, np.asarray(labels, dtype=np.int64))):  # fmt: skip
+        buffer = io.BytesIO()
+        np.save(buffer, array)
+        write_bytes_atomic(data_dir / name, buffer.getvalue())
     return data_dir
+
+
+def existing_clock_files(data_dir: str | Path) -> list[Path]:
+    """The course files already in ``data_dir`` (none when it does not exist)."""
+    return [Path(data_dir) / name for name in (IMAGES_FILE, LABELS_FILE)
+            if (Path(data_dir) / name).exists()]  # fmt: skip
 
 
 def _read(path: Path) -> np.ndarray:
