@@ -124,3 +124,20 @@ def test_a_viewpoint_split_without_fixed_viewpoints_is_one_line_with_exit_2(
     assert len(result.output.strip().splitlines()) == 1
     assert message in result.output
     assert not (tmp_path / "runs").exists()
+
+
+def test_a_study_without_space_trains_the_reference_alone(tiny_data_dir, tmp_path):
+    from tunekit.records.study import read_records
+
+    args = ["study", "mlp", "--dataset", "mnist", "--data-dir", str(tiny_data_dir)]
+    args += ["--val-size", str(TINY_VAL), "--epochs", "1", "--dir", str(tmp_path / "runs")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    (record,), problems = read_records(tmp_path / "runs" / "mlp-mnist")
+    assert record.label == "reference" and not problems
+
+
+def test_a_search_without_space_says_it_needs_one(tmp_path):
+    result = runner.invoke(app, ["study", "mlp", "--tuner", "random", "--dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "a search varies the spaces it is given" in result.output

@@ -46,13 +46,15 @@ def study(
         ),
     ],
     space: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--space",
             "-s",
-            help="Space(s) to vary, comma-separated, or 'all'. `tunekit spaces` lists them.",
+            help="Space(s) to vary, comma-separated, or 'all'. `tunekit spaces` lists them. "
+            "Without it, the reference alone is trained.",
+            show_default=False,
         ),
-    ],
+    ] = None,
     dataset: Annotated[
         DatasetName | None,
         typer.Option(help="Dataset (default: fashion_mnist; clock for the clock family)."),
@@ -209,7 +211,7 @@ def study(
     family = family_name(family)
     spec = StudySpec(
         family=family,
-        spaces=tuple(space.split(",")),
+        spaces=tuple(space.split(",")) if space else (),
         data=DataSpec(
             dataset.value if dataset else get_family(family).dataset,
             data_dir,

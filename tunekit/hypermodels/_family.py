@@ -109,7 +109,9 @@ class Family:
         if isinstance(names, str):
             names = [part.strip() for part in names.split(",") if part.strip()]
         if not names:
-            raise UnknownNameError(f"No space given. Known spaces: {', '.join(self.spaces)}, all.")
+            raise UnknownNameError(
+                f"No space given: a search varies the spaces it is given. Known spaces: {', '.join(self.spaces)}, all."
+            )
         if "all" in names:
             return tuple(self.spaces.values())
         resolved: list[Space] = []
