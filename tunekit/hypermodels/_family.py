@@ -110,7 +110,8 @@ class Family:
             names = [part.strip() for part in names.split(",") if part.strip()]
         if not names:
             raise UnknownNameError(
-                f"No space given: a search varies the spaces it is given. Known spaces: {', '.join(self.spaces)}, all."
+                "No space given: a search varies the spaces it is given. "
+                f"Known spaces: {', '.join(self.spaces)}, all."
             )
         if "all" in names:
             return tuple(self.spaces.values())
