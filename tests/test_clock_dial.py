@@ -99,3 +99,45 @@ def test_a_tiny_dial_study_trains_on_every_kind_of_training_clocks(tmp_path):
     fixed = next(r for r in records if r.hyperparameters["training_clocks"] == "fixed")
     assert fresh.executions[0].history["geometry_loss"][0] > 0
     assert fixed.executions[0].history["geometry_loss"][0] == 0
+
+
+def test_start_pretrained_copies_the_shipped_readers_weights(tmp_path, monkeypatch):
+    from tunekit import clock_reading
+    from tunekit.hypermodels import DataShape, get_family
+    from tunekit.hypermodels.clock import REFERENCE
+
+    family, shape = get_family("clock"), DataShape((32, 32), 0)
+    values = {**REFERENCE, "representation": "dial"}
+    keras.utils.set_random_seed(1)
+    shipped = family.build(values, shape)
+    shipped.save(tmp_path / "reader.keras")
+    monkeypatch.setattr(clock_reading, "pretrained_reader", lambda: tmp_path / "reader.keras")
+    keras.utils.set_random_seed(2)
+    started = family.build({**values, "start": "pretrained"}, shape)
+    scratch = family.build(values, shape)
+    for mine, theirs in zip(started.get_weights(), shipped.get_weights(), strict=True):
+        assert np.array_equal(mine, theirs)
+    assert any(not np.array_equal(a, b) for a, b in
+               zip(scratch.get_weights(), shipped.get_weights(), strict=True))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("representation", "reader", "says"),
+    [
+        ("multihead", "reader.keras", "needs the shipped reader's network"),
+        ("dial", "none.keras", "No pretrained clock reader is installed"),
+    ],
+)
+def test_start_pretrained_is_invalid_for_another_network_or_without_a_reader(
+    tmp_path, monkeypatch, representation, reader, says
+):
+    from tunekit import clock_reading
+    from tunekit.errors import InvalidConfigError
+    from tunekit.hypermodels import DataShape, get_family
+    from tunekit.hypermodels.clock import REFERENCE
+
+    family, shape = get_family("clock"), DataShape((32, 32), 0)
+    family.build({**REFERENCE, "representation": "dial"}, shape).save(tmp_path / "reader.keras")
+    monkeypatch.setattr(clock_reading, "pretrained_reader", lambda: tmp_path / reader)
+    with pytest.raises(InvalidConfigError, match=says):
+        family.build({**REFERENCE, "representation": representation, "start": "pretrained"}, shape)

@@ -89,6 +89,16 @@ def pretrained_reader() -> Traversable:
     return resources.files("tunekit").joinpath(*PRETRAINED_READER)
 
 
+def pretrained_reader_model() -> Any:
+    """The pretrained reader, loaded uncompiled (for its weights: a start for training).
+
+    Raises:
+        TunekitError: No pretrained reader is installed with tunekit.
+    """
+    with _reader_file(None) as path:
+        return load_model_file(path)
+
+
 def read_clocks(
     inputs: Sequence[Path], model: Path | None = None, labels: Path | None = None
 ) -> ClockReadings:

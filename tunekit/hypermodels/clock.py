@@ -31,6 +31,8 @@ REPRESENTATIONS = tuple(REPRESENTATIONS_BY_NAME)
 
 #: How the learning rate moves over the epochs (``learning_rate_at``).
 LEARNING_RATE_DECAYS = ("none", "cosine")
+#: Where the weights start: at random, or at the reader shipped with tunekit.
+STARTS = ("scratch", "pretrained")
 
 REFERENCE: dict[str, Any] = {
     "representation": "multihead",  # the seed's best (about 5 minutes mean error)
@@ -39,6 +41,7 @@ REFERENCE: dict[str, Any] = {
     "learning_rate_decay": "none",  # the seed's: one rate throughout
     "batch_size": 64,
     "training_clocks": "fixed",  # the seed's: one fixed training split
+    "start": "scratch",  # random weights, as the seed's
 }
 
 _SPACES = (
@@ -54,6 +57,9 @@ _SPACES = (
           "training images: the fixed split, a new set each epoch, new sets turned from "
           "upright to any angle over the first half of the epochs (these two: generated "
           "clocks only), or the fixed split with each image turned anew each epoch"),
+    Space("start", "start", STARTS,
+          "random weights, or the reader shipped with tunekit (representation=dial), "
+          "which then learns the clocks at hand"),
 )  # fmt: skip
 
 
@@ -64,6 +70,7 @@ CHECKS: dict[str, Check] = {
     "learning_rate_decay": Choice(LEARNING_RATE_DECAYS),
     "batch_size": Whole(1),
     "training_clocks": Choice(("fixed", "fresh", "curriculum", "turned")),
+    "start": Choice(STARTS),
 }
 
 
@@ -118,8 +125,32 @@ def build_clock(values: Mapping[str, Any], shape: DataShape) -> Any:
         features = _backbone(keras, pixels, values["backbone"])
         outputs, loss = representation.head(keras, features)
     model = keras.Model(inputs, outputs)
+    if values.get("start", "scratch") == "pretrained":
+        start_from_pretrained(model)
     model.compile(optimizer=keras.optimizers.Adam(values["learning_rate"]), loss=loss)
     return model
+
+
+def start_from_pretrained(model: Any) -> None:
+    """Give ``model`` the weights of the reader shipped with tunekit.
+
+    Raises:
+        InvalidConfigError: ``model`` is not built as the shipped reader is (another
+            representation), or no reader is installed.
+    """
+    from tunekit.clock_reading import pretrained_reader_model
+    from tunekit.errors import TunekitError
+
+    try:
+        shipped = pretrained_reader_model()
+    except TunekitError as exc:
+        raise InvalidConfigError(f"start=pretrained: {exc}") from None
+    if [w.shape for w in model.weights] != [w.shape for w in shipped.weights]:
+        raise InvalidConfigError(
+            "start=pretrained needs the shipped reader's network (representation=dial); "
+            "this model's weights have other shapes."
+        )
+    model.set_weights(shipped.get_weights())
 
 
 def _predict(model: Any, x: np.ndarray) -> Any:
