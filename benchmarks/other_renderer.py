@@ -74,7 +74,7 @@ class Face:
     tick_width: float  # hour tick width
     twelve_mark: str  # "triangle" | "double" | "thick": how a "ticks" face marks 12
     font: str | None  # a TrueType path, or None for Pillow's default font
-    numeral_size: float  # font size
+    numeral_size: float  # font size, as a fraction of the radius left inside the ticks
 
 
 @dataclass(frozen=True)
@@ -182,11 +182,12 @@ def random_face(rng: np.random.Generator) -> Face:
         shade, ink = int(rng.integers(10, 70)), int(rng.integers(200, 256))
     else:
         shade = int(rng.integers(100, 161))
-        ink = int(rng.integers(0, 35)) if rng.random() < 0.6 else int(rng.integers(225, 256))
+        inks = [v for v in [*range(0, 36), *range(225, 256)] if abs(v - shade) >= 95]
+        ink = int(rng.choice(inks))
     rim_width = 0.0 if rng.random() < 0.15 else float(rng.uniform(0.015, 0.12))
     rim_shade = ink if rng.random() < 0.45 else _shade_away(rng, shade, 45)
     markers = str(rng.choice(["arabic", "roman", "quarters", "ticks"], p=[0.35, 0.2, 0.2, 0.25]))
-    size = {"arabic": (0.17, 0.26), "roman": (0.13, 0.19), "quarters": (0.2, 0.3)}
+    size = {"arabic": (0.2, 0.3), "roman": (0.16, 0.24), "quarters": (0.22, 0.34)}
     low, high = size.get(markers, (0.2, 0.3))
     return Face(
         shade=shade,
@@ -214,10 +215,7 @@ def random_hands(rng: np.random.Generator, face: Face) -> Hands:
     minute_length = float(rng.uniform(max(0.68, hour_length + 0.17), 0.92))
     hour_width = float(rng.uniform(0.045, 0.11))
     minute_width = hour_width * float(rng.uniform(0.5, 1.0))
-    if rng.random() < 0.5:
-        seconds_shade = _shade_away(rng, face.shade, 70)
-    else:
-        seconds_shade = shade
+    seconds_shade = _shade_away(rng, face.shade, 70) if rng.random() < 0.5 else shade
     cap = float(rng.uniform(0.03, 0.08)) if rng.random() < 0.5 else 0.0
     return Hands(
         shape=str(rng.choice(["bar", "taper", "arrow", "leaf"])),
@@ -423,11 +421,29 @@ def numerals(face: Face) -> dict[int, str]:
     return texts
 
 
+def numeral_font(face: Face, texts: dict[int, str], free: float, gap: float):
+    """The face's font at its size, shrunk until neighbouring numerals cannot overlap."""
+    size = max(6, round(face.numeral_size * free))
+    while True:
+        font = load_font(face.font, size)
+        boxes = [font.getbbox(text) for text in texts.values()]
+        width = max(right - left for left, _, right, _ in boxes)
+        height = max(bottom - top for _, top, _, bottom in boxes)
+        centres = free - gap - max(width, height) / 2  # radius of the numerals' centres
+        spacing = 2 * centres * math.sin(math.pi / len(texts))  # between neighbours
+        if size <= 6 or max(width, height) <= 0.8 * spacing:
+            return font
+        size = max(6, int(size * 0.9))
+
+
 def draw_numerals(draw, face: Face, centre: float, free: float, radius: float) -> None:
     """Upright numerals, each pushed out until its box touches the circle ``free``."""
-    font = load_font(face.font, max(6, round(face.numeral_size * radius)))
+    texts = numerals(face)
+    if not texts:
+        return
     gap = radius * 0.03
-    for position, text in numerals(face).items():
+    font = numeral_font(face, texts, free, gap)
+    for position, text in texts.items():
         left, top, right, bottom = font.getbbox(text)
         width, height = right - left, bottom - top
         a = math.radians(30.0 * position)
@@ -442,7 +458,13 @@ def hand_outline(shape: str, length: float, width: float, tail: float) -> list[t
     if shape == "bar":
         return [(-tail, -half), (length, -half), (length, half), (-tail, half)]
     if shape == "taper":
-        return [(-tail, -half), (0.9 * length, -0.3 * half), (length, 0.0), (0.9 * length, 0.3 * half), (-tail, half)]
+        return [
+            (-tail, -half),
+            (0.9 * length, -0.3 * half),
+            (length, 0.0),
+            (0.9 * length, 0.3 * half),
+            (-tail, half),
+        ]
     if shape == "arrow":
         shaft, neck = 0.45 * half, 0.74 * length
         return [
@@ -456,7 +478,9 @@ def hand_outline(shape: str, length: float, width: float, tail: float) -> list[t
         ]
     # a leaf: widest at about a third of its length, pointed at the tip
     steps = np.linspace(0.0, 1.0, 13)
-    side = [(t * length, max(0.35 * half, 1.35 * half * math.sin(math.pi * t) ** 0.8)) for t in steps]
+    side = [
+        (t * length, max(0.35 * half, 1.35 * half * math.sin(math.pi * t) ** 0.8)) for t in steps
+    ]
     upper = [(a, -b) for a, b in side]
     lower = [(a, b) for a, b in reversed(side)]
     return [(-tail, -0.35 * half), *upper, *lower, (-tail, 0.35 * half)]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tunekit.clocktime import time_error, time_metrics
-from tunekit.hypermodels.clock import REPRESENTATIONS, decode, encode
+from tunekit.hypermodels.clock import REFERENCE, REPRESENTATIONS, decode, encode
 
 
 def test_common_sense_error_is_circular():
@@ -86,6 +86,7 @@ def test_fresh_clocks_need_generated_clocks_and_files_can_be_turned(tmp_path):
     spec = StudySpec(
         family="clock",
         spaces=("training_clocks",),
+        reference_overrides=(("representation", "multihead"), ("start", "scratch")),
         data=DataSpec("clock", data_dir=course),
         train=TrainSettings(epochs=1, reference_repeats=1),
     )
@@ -135,3 +136,44 @@ def test_tiny_study_trains_each_epoch_at_the_decayed_rate(tmp_path):
     expected = [learning_rate_at(epoch, 3, 0.004, "cosine") for epoch in range(3)]
     assert rates == pytest.approx(expected, rel=1e-5)
     assert "learning_rate" not in records["none"].executions[0].history  # no schedule at all
+
+
+def test_clock_files_get_the_files_recipe_and_the_users_values_win(tmp_path):
+    from tunekit.config import DataSpec
+    from tunekit.hypermodels import get_family
+    from tunekit.hypermodels.clock import FILES_REFERENCE, REFERENCE
+
+    family = get_family("clock")
+    assert family.study_reference(DataSpec("clock")) == REFERENCE  # generated: the seed's
+    files = family.study_reference(DataSpec("clock", data_dir=tmp_path))
+    assert files == {**REFERENCE, **FILES_REFERENCE}
+    mine = family.study_reference(DataSpec("clock", data_dir=tmp_path), [("start", "scratch")])
+    assert mine["start"] == "scratch" and mine["training_clocks"] == "turned"
+
+
+def test_a_study_of_clock_files_says_its_recipe_and_starts_from_the_shipped_reader(
+    tmp_path, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from tunekit import clock_reading
+    from tunekit.cli import app
+    from tunekit.data.clock_files import save_clock_files
+    from tunekit.data.clocks import generate_clocks
+    from tunekit.hypermodels import DataShape, get_family
+    from tunekit.records.study import read_records
+    from tunekit.records.trial import TrialStatus
+
+    dial = {**REFERENCE, "representation": "dial"}
+    get_family("clock").build(dial, DataShape((32, 32), 0)).save(tmp_path / "reader.keras")
+    monkeypatch.setattr(clock_reading, "pretrained_reader", lambda: tmp_path / "reader.keras")
+    course = save_clock_files(tmp_path / "course", *generate_clocks(100, image_size=32))
+    args = ["study", "clock", "--data-dir", str(course), "--epochs", "1"]
+    result = CliRunner().invoke(app, [*args, "--dir", str(tmp_path / "runs")],
+                                env={"COLUMNS": "300"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Images from files: the reference trains with representation=dial, " in result.output
+    (study_dir,) = (tmp_path / "runs").iterdir()
+    (record,), _ = read_records(study_dir)
+    assert record.status is TrialStatus.COMPLETED, record.reason
+    assert record.hyperparameters["start"] == "pretrained"

@@ -232,7 +232,7 @@ def _check_names(path: Path, spec: StudySpec, kind: str) -> None:
     """Resolve family, spaces and reference values now, so errors name the file."""
     try:
         family = get_family(spec.family)
-        family.reference_with(dict(spec.reference_overrides))
+        family.study_reference(spec.data, spec.reference_overrides)
         family.check_objective(spec.search.objective)
         if kind == "study" and (spec.spaces or spec.tuner.is_search):
             family.resolve_spaces(spec.spaces)  # spaces = []: the reference alone

@@ -236,6 +236,16 @@ def study(
     _execute_study(spec, directory, name, overwrite, workers=workers, listen=listen, yes=yes)
 
 
+def _say_data_reference(spec: StudySpec) -> None:
+    """Say which reference values the data chose (the recipe for clock files), if any."""
+    family = get_family(spec.family)
+    suited = family.data_reference(spec.data) if family.data_reference is not None else {}
+    mine = dict(spec.reference_overrides)
+    chosen = ", ".join(f"{hp}={value}" for hp, value in suited.items() if hp not in mine)
+    if chosen:
+        say(f"Images from files: the reference trains with {chosen} (--set changes any of it).")
+
+
 def _execute_study(
     spec: StudySpec,
     directory: Path,
@@ -253,6 +263,7 @@ def _execute_study(
     if workers is not None and workers < 0:
         raise TunekitError(f"--workers must be 0 or more, got {workers}.")
     prepared = prepare_study(spec, directory, name)
+    _say_data_reference(spec)
     if spec.tuner.is_search:
         check_cost(spec, prepared.cost, yes)
         show.search_plan(out, spec.tuner.value, ",".join(spec.spaces), prepared.cost)

@@ -6,7 +6,7 @@ the spaces does not, so ``tunekit spaces`` and ``tunekit --help`` stay fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +69,9 @@ class Family:
         metrics: The ``val_`` metrics its models log, which a study may optimise.
         fit: ``fit(values, model, x, y, **kwargs)`` trains a model its own way (a
             user's ``HyperModel.fit``), or None for tunekit's ``model.fit``.
+        data_reference: ``data_reference(data_spec)`` returns reference values that suit
+            where the data comes from (the clock family's recipe for fixed files); the
+            user's own values win over them.
     """
 
     name: str
@@ -88,6 +91,7 @@ class Family:
     checks: Mapping[str, Check] = field(default_factory=dict)
     metrics: tuple[str, ...] = ("val_loss", "val_accuracy")
     fit: Callable[..., Any] | None = None
+    data_reference: Callable[[Any], Mapping[str, HPValue]] | None = None
 
     @property
     def direction(self) -> str:
@@ -139,6 +143,14 @@ class Family:
             values[hp] = coerce_like(value, values[hp], hp)
             self.check(hp, values[hp])
         return values
+
+    def study_reference(
+        self, data_spec: Any, overrides: Iterable[tuple[str, Any]] = ()
+    ) -> dict[str, HPValue]:
+        """The reference of a study on ``data_spec``: the family's, with the values that
+        suit that data (``data_reference``), then the user's ``overrides``, checked."""
+        suited = self.data_reference(data_spec) if self.data_reference is not None else {}
+        return self.reference_with({**suited, **dict(overrides)})
 
     def check_objective(self, objective: str | None) -> None:
         """Refuse an objective the family's models do not log (None: the family's own).

@@ -44,6 +44,24 @@ REFERENCE: dict[str, Any] = {
     "start": "scratch",  # random weights, as the seed's
 }
 
+#: The reference for a course's fixed files (``--data-dir``), where no new clock can be
+#: drawn: the shipped reader, which already finds the dial, its 12 and hands on clocks
+#: in general, learns the files' clocks, each image turned anew every epoch (a turned
+#: clock keeps its time), at a quarter of its own learning rate, decaying.
+FILES_REFERENCE: dict[str, Any] = {
+    "representation": "dial",
+    "training_clocks": "turned",
+    "start": "pretrained",
+    "learning_rate": 0.0005,
+    "learning_rate_decay": "cosine",
+}
+
+
+def data_reference(data_spec: Any) -> dict[str, Any]:
+    """``FILES_REFERENCE`` for clocks read from files; nothing to change for generated ones."""
+    return FILES_REFERENCE if getattr(data_spec, "data_dir", None) is not None else {}
+
+
 _SPACES = (
     Space("representation", "representation", REPRESENTATIONS,
           "how the time is encoded as a target and decoded back to minutes"),
@@ -271,6 +289,7 @@ CLOCK = Family(
     dataset="clock",
     train_data=fresh_training_clocks,
     checks=CHECKS,
+    data_reference=data_reference,
     # The two-headed representations also log each head's loss.
     metrics=("val_time_error", "val_loss", "val_hour_loss", "val_minute_loss"),
 )

@@ -115,7 +115,7 @@ def hyperband_schedule(
 
 def search_points(spec: StudySpec, family: Family) -> int:
     """How many distinct points the spaces of a joint search hold."""
-    reference = family.reference_with(dict(spec.reference_overrides))
+    reference = family.study_reference(spec.data, spec.reference_overrides)
     spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
     return math.prod(len(values) for values in free_choices(spaces, reference).values())
 

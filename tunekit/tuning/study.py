@@ -68,7 +68,7 @@ def study_name(spec: StudySpec) -> str:
 def prepare_study(spec: StudySpec, directory: Path, name: str | None = None) -> PreparedStudy:
     """Resolve names and plan a study without importing keras or touching the disk."""
     family = get_family(spec.family)
-    reference = family.reference_with(dict(spec.reference_overrides))
+    reference = family.study_reference(spec.data, spec.reference_overrides)
     # A one-factor study of no space trains the reference alone (a study file's spaces = []).
     spaces = family.resolve_spaces(spec.spaces) if spec.spaces or spec.tuner.is_search else ()
     plan: Sequence[Variant] = ()
@@ -128,7 +128,7 @@ def run_study(
     spec = prepared.spec
     family = get_family(spec.family)
     family.check_objective(spec.search.objective)
-    reference = family.reference_with(dict(spec.reference_overrides))
+    reference = family.study_reference(spec.data, spec.reference_overrides)
     data = load_data(spec.data)
     spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
     meta = build_meta(spec, family, reference, spaces, data.describe())
@@ -320,7 +320,7 @@ def make_tuner(
 
     spec = prepared.spec
     family = get_family(spec.family)
-    reference = family.reference_with(dict(spec.reference_overrides))
+    reference = family.study_reference(spec.data, spec.reference_overrides)
     spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
     oracle = make_oracle(spec, family, reference, spaces, prepared.plan)
     hypermodel = FamilyHyperModel(
