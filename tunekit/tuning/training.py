@@ -11,6 +11,7 @@ import keras
 import numpy as np
 
 from tunekit.records.trial import ExecutionRecord, TrialStatus
+from tunekit.tuning.heap import keep_freed_memory_callback
 
 #: Batches per call into the backend. Keras's default, 1, spends most of a small model's
 #: epoch on per-step overhead: 32 trains the reference MLP about twice as fast on 2 CPU
@@ -145,7 +146,7 @@ def train_execution(
         validation_data=(x_val, y_val),
         epochs=epochs,
         initial_epoch=initial_epoch,
-        callbacks=[*(callbacks or []), monitor],
+        callbacks=[keep_freed_memory_callback(), *(callbacks or []), monitor],
         verbose=0,
     )
     seconds = time.perf_counter() - start
