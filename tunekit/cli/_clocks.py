@@ -127,8 +127,7 @@ def clocks_read(
         typer.Option(
             "--model",
             help="A clock model's .keras file, from tunekit best --export on a clock study "
-            "(default: the pretrained reader shipped in tunekit/pretrained/ once there is "
-            "one; until then, required).",
+            "(default: the pretrained reader shipped in tunekit/pretrained/).",
         ),
     ] = None,
     labels: Annotated[
