@@ -4,9 +4,9 @@ import math
 
 from tunekit.records.study import read_study
 from tunekit.records.trial import TrialStatus
-from tunekit.report import ComparisonInfo, Curve, Panel, comparison_info
+from tunekit.report import ComparisonInfo, Curve, Panel, ablation_info, comparison_info
 
-from ._builders import execution, trial, write_study
+from ._builders import META, execution, trial, write_study
 
 
 def _curve(label, value, *, reference=False, status="completed", **fields) -> Curve:
@@ -137,3 +137,17 @@ def test_study_without_finished_trials_has_no_panels(tmp_path):
     assert comparison_info(read_study(study)) == ComparisonInfo(
         "mlp on fashion_mnist", "accuracy", (), running=1
     )
+
+
+def test_a_study_of_the_reference_alone_has_one_panel_and_one_control_row(tmp_path):
+    study = read_study(
+        write_study(
+            tmp_path / "s",
+            [trial("00", executions=(execution((0.5, 0.75)),))],
+            {**META, "spaces": {}},
+        )
+    )
+    (panel,) = comparison_info(study).panels
+    assert [c.label for c in panel.curves] == ["mlp (reference)"]
+    (table,) = ablation_info(study)
+    assert [row.is_reference for row in table.rows] == [True]

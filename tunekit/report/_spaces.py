@@ -111,6 +111,8 @@ def space_groups(study: StudyRecords) -> list[SpaceGroup]:
         ref = None
 
     specs = dict(study.meta.spaces)
+    if not specs and ref is not None and not study.meta.is_search:
+        return [_reference_alone(study, ref)]
     for record in study.records:
         if record.space != REFERENCE_SPACE and record.space not in specs:
             specs[record.space] = SpaceInfo(record.hp, ())
@@ -135,6 +137,18 @@ def space_groups(study: StudyRecords) -> list[SpaceGroup]:
                 members.append(SpaceMember(value, matches[-1], False))
         groups.append(SpaceGroup(name, hp, spec.description, ref_value, tuple(members)))
     return groups
+
+
+def _reference_alone(study: StudyRecords, ref: TrialRecord) -> SpaceGroup:
+    """The one group of a study that trained only its reference (no space, no search)."""
+    family = study.meta.family
+    return SpaceGroup(
+        REFERENCE_SPACE,
+        "model",
+        "the reference alone: the study varies no hyper-parameter",
+        family,
+        (SpaceMember(family, ref, True),),
+    )
 
 
 def study_title(study: StudyRecords) -> str:
