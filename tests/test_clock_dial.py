@@ -12,6 +12,7 @@ from tunekit.data.clock_geometry import dial_geometry
 from tunekit.data.clocks import FULL, generate_clocks
 from tunekit.hypermodels.clock_dial import (
     ANGLES,
+    angle_scores,
     decode_dial,
     encode_dial,
     peak_angle,
@@ -141,3 +142,17 @@ def test_start_pretrained_is_invalid_for_another_network_or_without_a_reader(
     monkeypatch.setattr(clock_reading, "pretrained_reader", lambda: tmp_path / reader)
     with pytest.raises(InvalidConfigError, match=says):
         family.build({**REFERENCE, "representation": representation, "start": "pretrained"}, shape)
+
+
+@pytest.mark.parametrize("source", ["near", "ring"])
+def test_ring_scores_hear_the_whole_ring_and_turn_with_it(source):
+    features = keras.Input((ANGLES, 3))
+    scores = keras.Model(features, angle_scores(keras, features, source))
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1, ANGLES, 3)).astype("float32")
+    far = x.copy()
+    far[0, ANGLES // 3] += 5.0  # change one angle, a third of the ring from angle 0
+    before, after = scores.predict(x, verbose=0), scores.predict(far, verbose=0)
+    assert (abs(after[0, 0] - before[0, 0]) > 1e-3) == (source == "ring")
+    turned = scores.predict(np.roll(x, 17, axis=1), verbose=0)
+    np.testing.assert_allclose(turned, np.roll(before, 17, axis=1), atol=1e-4)

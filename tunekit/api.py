@@ -11,7 +11,7 @@ what it needs when it is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -208,6 +208,7 @@ def run_study(
     seed: int = 42,
     reference_repeats: int | None = None,
     reference: Mapping[str, Any] | None = None,
+    values: Mapping[str, Sequence[Any]] | None = None,
     keep_checkpoints: KeepCheckpoints | str = KeepCheckpoints.BEST,
     tuner: TunerKind | str = TunerKind.ONE_FACTOR,
     max_trials: int = 20,
@@ -227,7 +228,8 @@ def run_study(
     The arguments are those of ``tunekit study`` (``tunekit study --help`` says what
     each does), named as in the library: ``validation_size`` for ``--val-size``,
     ``clock_count`` for ``--clocks``, and ``reference={"widths": "300-100"}`` for
-    ``--set widths=300-100``. Nothing is printed; pass an ``observer``
+    ``--set widths=300-100``, ``values={"dropout": [0.1, 0.3]}`` for
+    ``--values dropout=0.1,0.3``. Nothing is printed; pass an ``observer``
     (``tunekit.tuning.events.StudyObserver``) to follow progress.
 
     Args:
@@ -281,6 +283,9 @@ def run_study(
         ),
         train=TrainSettings(epochs, patience, executions, seed, keep, reference_repeats),
         reference_overrides=tuple((reference or {}).items()),
+        space_values=tuple(
+            (s, (v,) if isinstance(v, str) else tuple(v)) for s, v in (values or {}).items()
+        ),
         tuner=kind,
         search=SearchSettings(max_trials, objective, max_epochs, factor),
     )

@@ -281,6 +281,8 @@ class StudySpec:
         data: The data the study trains on.
         train: How each trial is trained.
         reference_overrides: Reference values changed by the user (``--set``).
+        space_values: Values a space tries instead of its own (``--values``), as
+            ``(space, values)`` pairs.
         tuner: How the spaces' values are chosen.
         search: Trial budget, objective and Hyperband settings.
     """
@@ -290,6 +292,7 @@ class StudySpec:
     data: DataSpec = field(default_factory=DataSpec)
     train: TrainSettings = field(default_factory=TrainSettings)
     reference_overrides: tuple[tuple[str, Any], ...] = ()
+    space_values: tuple[tuple[str, tuple[Any, ...]], ...] = ()
     tuner: TunerKind = TunerKind.ONE_FACTOR
     search: SearchSettings = field(default_factory=SearchSettings)
 

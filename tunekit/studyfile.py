@@ -3,7 +3,8 @@
 A file's top-level keys are the scalar fields of ``StudySpec`` (``family``, ``spaces``,
 ``tuner``, ...) plus ``kind``, ``dir`` and ``name``; its tables are ``[data]``
 (``DataSpec``), ``[train]`` (``TrainSettings``), any other dataclass field of
-``StudySpec`` by its name, and ``[reference]`` (reference values to change). Every key
+``StudySpec`` by its name, ``[reference]`` (reference values to change) and ``[values]``
+(``space = [value, ...]``: values a space tries instead of its own). Every key
 is checked against those fields, so a typo is an error that names the file, the key and
 what is allowed, never a silently ignored setting. A one-factor study of ``spaces = []``
 trains the reference alone.
@@ -166,6 +167,7 @@ def load_study_file(path: Path) -> StudyFile:
     reference = raw.pop("reference", {})
     if not isinstance(reference, dict):
         _bad(path, "reference", reference, "a table")
+    space_values = _space_values(path, raw.pop("values", {}))
     hints = typing.get_type_hints(StudySpec)
     nested = {f.name for f in fields(StudySpec) if is_dataclass(hints[f.name])}
     tables = {name: raw.pop(name) for name in list(raw) if name in nested}
@@ -190,7 +192,9 @@ def load_study_file(path: Path) -> StudyFile:
             spec = dataclasses.replace(spec, **{name: section})
         except TunekitError as exc:
             raise _in_file(path, exc) from None
-    spec = dataclasses.replace(spec, reference_overrides=tuple(reference.items()))
+    spec = dataclasses.replace(
+        spec, reference_overrides=tuple(reference.items()), space_values=space_values
+    )
     _check_names(path, spec, kind)
     try:
         name = check_study_name(run.get("name", path.stem))
@@ -206,6 +210,16 @@ def load_study_file(path: Path) -> StudyFile:
         name=name,
         permute=permute,
     )
+
+
+def _space_values(path: Path, table: Any) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """The ``[values]`` table (space = [values]) as ``StudySpec.space_values``."""
+    if not isinstance(table, dict):
+        _bad(path, "values", table, "a table of space = [value, ...]")
+    for space, given in table.items():
+        if not isinstance(given, list) or not given:
+            _bad(path, f"values.{space}", given, "a list of one or more values")
+    return tuple((space, tuple(given)) for space, given in table.items())
 
 
 def _with_data_file(path: Path, table: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -234,7 +248,7 @@ def _check_names(path: Path, spec: StudySpec, kind: str) -> None:
         family = get_family(spec.family)
         family.study_reference(spec.data, spec.reference_overrides)
         family.check_objective(spec.search.objective)
-        if kind == "study" and (spec.spaces or spec.tuner.is_search):
-            family.resolve_spaces(spec.spaces)  # spaces = []: the reference alone
+        if kind == "study":
+            family.study_spaces(spec)  # spaces = []: the reference alone
     except TunekitError as exc:
         raise _in_file(path, exc) from None

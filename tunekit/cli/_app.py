@@ -148,6 +148,8 @@ def _option(exc: InvalidValueError) -> str:
     """How the user typed the value the library names (``subset`` -> ``--subset``)."""
     if exc.section == "reference":
         return f"--set {exc.name}"
+    if exc.section == "values":
+        return f"--values {exc.name}"
     return _OPTIONS.get(exc.name, "--" + exc.name.replace("_", "-"))
 
 
@@ -159,6 +161,21 @@ def parse_sets(pairs: list[str]) -> tuple[tuple[str, str], ...]:
         if not sep or not key:
             raise TunekitError(f"--set expects hp=value, got {pair!r} (e.g. --set widths=300-100).")
         parsed.append((key.strip(), value.strip()))
+    return tuple(parsed)
+
+
+def parse_values(options: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Split ``--values space=v1,v2`` options into pairs; the family checks the values."""
+    parsed = []
+    for option in options:
+        space, sep, listed = option.partition("=")
+        given = tuple(v.strip() for v in listed.split(",") if v.strip())
+        if not sep or not space.strip() or not given:
+            raise TunekitError(
+                f"--values expects space=value,value, got {option!r} "
+                "(e.g. --values dropout=0.1,0.3)."
+            )
+        parsed.append((space.strip(), given))
     return tuple(parsed)
 
 

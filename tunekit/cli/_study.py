@@ -16,6 +16,7 @@ from tunekit.cli._app import (
     friendly,
     out,
     parse_sets,
+    parse_values,
     say,
     show_leaderboard,
 )
@@ -136,6 +137,15 @@ def study(
         list[str] | None,
         typer.Option("--set", help="Change the reference: hp=value (repeatable)."),
     ] = None,
+    values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--values",
+            metavar="SPACE=V1,V2",
+            help="Try these values in a space instead of its own, e.g. --values "
+            "dropout=0.1,0.3 (repeatable; the space must be one of --space).",
+        ),
+    ] = None,
     directory: Annotated[
         Path, typer.Option("--dir", help="Folder that holds study directories.")
     ] = Path("runs"),
@@ -230,6 +240,7 @@ def study(
         ),
         reference_overrides=parse_sets(sets or [])
         + ((("width_multiplier", str(width_multiplier)),) if width_multiplier is not None else ()),
+        space_values=parse_values(values or []),
         tuner=tuner,
         search=SearchSettings(max_trials, objective, max_epochs, factor),
     )

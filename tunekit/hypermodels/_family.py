@@ -7,7 +7,7 @@ the spaces does not, so ``tunekit spaces`` and ``tunekit --help`` stay fast.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tunekit.errors import InvalidValueError, UnknownNameError
@@ -108,8 +108,57 @@ class Family:
             )
         return self.spaces[key]
 
-    def resolve_spaces(self, names: str | list[str] | tuple[str, ...]) -> tuple[Space, ...]:
-        """Turn ``"all"``, ``"a,b"`` or a list of names into spaces, in order, without repeats."""
+    def resolve_spaces(
+        self,
+        names: str | list[str] | tuple[str, ...],
+        values: Iterable[tuple[str, Iterable[Any]]] = (),
+    ) -> tuple[Space, ...]:
+        """Turn ``"all"``, ``"a,b"`` or a list of names into spaces, in order, without repeats.
+
+        ``values`` gives some of those spaces other values to try, as ``(space, values)``
+        pairs (``--values``); each value is checked as a reference value would be.
+
+        Raises:
+            UnknownNameError: A name is no space of the family, or ``values`` names a
+                space the study does not vary.
+            InvalidValueError: A value the space's hyper-parameter cannot take, or no value.
+        """
+        values = tuple(values)
+        resolved = self._named_spaces(names) if names or not values else []
+        for name, given in values:
+            space = self.space(name)
+            if space not in resolved:
+                raise UnknownNameError(
+                    f"--values {name}: the study does not vary {name}; add it to the spaces "
+                    f"({', '.join(s.name for s in resolved) or 'none given'})."
+                )
+            resolved[resolved.index(space)] = self._with_values(space, given)
+        return tuple(resolved)
+
+    def study_spaces(self, spec: Any) -> tuple[Space, ...]:
+        """The spaces a study (a ``StudySpec``) varies; none in a one-factor study of none."""
+        if not (spec.spaces or spec.space_values or spec.tuner.is_search):
+            return ()
+        return self.resolve_spaces(spec.spaces, spec.space_values)
+
+    def _with_values(self, space: Space, given: Iterable[Any]) -> Space:
+        """``space`` trying ``given`` instead, each converted and checked, without repeats."""
+        example = self.reference.get(space.hp, space.values[0] if space.values else "")
+        tried: list[HPValue] = []
+        for value in given:
+            try:
+                value = coerce_like(value, example, space.hp)
+                self.check(space.hp, value)
+            except InvalidValueError as exc:
+                raise InvalidValueError("values", space.name, exc.problem) from None
+            if value not in tried:
+                tried.append(value)
+        if not tried:
+            raise InvalidValueError("values", space.name, "needs at least one value")
+        return replace(space, values=tuple(tried))
+
+    def _named_spaces(self, names: str | list[str] | tuple[str, ...]) -> list[Space]:
+        """The spaces ``names`` asks for, in order, without repeats."""
         if isinstance(names, str):
             names = [part.strip() for part in names.split(",") if part.strip()]
         if not names:
@@ -118,13 +167,13 @@ class Family:
                 f"Known spaces: {', '.join(self.spaces)}, all."
             )
         if "all" in names:
-            return tuple(self.spaces.values())
+            return list(self.spaces.values())
         resolved: list[Space] = []
         for name in names:
             space = self.space(name)
             if space not in resolved:
                 resolved.append(space)
-        return tuple(resolved)
+        return resolved
 
     def reference_with(self, overrides: Mapping[str, Any]) -> dict[str, HPValue]:
         """Return the reference values with user overrides applied and checked.

@@ -122,8 +122,32 @@ def _block(keras: Any, x: Any, filters: int, pool: Any, padding: str = "same") -
     return keras.layers.MaxPooling2D(pool)(x)
 
 
-def dial_model(keras: Any, inputs: Any, image_size: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The dial reader's outputs on ``(S, S)`` uint8 ``inputs``, and their losses."""
+def angle_scores(keras: Any, features: Any, source: str = "near") -> Any:
+    """``(B, ANGLES)`` scores from ``(B, ANGLES, C)`` ring features.
+
+    ``near``: each angle's score is its own features'. ``ring``: each angle's score also
+    adds a vote from every angle of the ring, weighted by how far round it lies (a
+    convolution around the whole ring), so a turn of the features turns the scores.
+    """
+    from tunekit.hypermodels.dial_layers import CircularPad
+
+    score = keras.layers.Conv1D(1, 1)(features)
+    if source == "ring":
+        ring = CircularPad(ANGLES // 2, axis=1)(features)
+        score = keras.layers.Add()([score, keras.layers.Conv1D(1, ANGLES + 1)(ring)])
+    return keras.layers.Reshape((ANGLES,))(score)
+
+
+def dial_model(
+    keras: Any, inputs: Any, image_size: int, twelve_from: str = "near"
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dial reader's outputs on ``(S, S)`` uint8 ``inputs``, and their losses.
+
+    ``twelve_from`` is where the 12 is looked for: ``near`` scores each angle by what lies
+    within about 40 degrees of it; ``ring`` lets every angle of the dial vote for where the
+    12 is, so the 12 is also found from the other numerals, which on a turned clock keep
+    their places and their slant relative to it.
+    """
     from tunekit.hypermodels.dial_layers import CircularCorrelation, CircularPad, DialStrip
 
     pixels = keras.layers.Reshape((image_size, image_size, 1))(inputs)
@@ -144,7 +168,7 @@ def dial_model(keras: Any, inputs: Any, image_size: int) -> tuple[dict[str, Any]
         x = keras.layers.Conv1D(96, 5, activation="relu")(CircularPad(2, axis=1)(x))
     outputs: dict[str, Any] = {"geometry": geometry}
     for name in ("twelve", "hour", "minute"):  # one score per angle, then a ring softmax
-        score = keras.layers.Reshape((ANGLES,))(keras.layers.Conv1D(1, 1)(x))
+        score = angle_scores(keras, x, twelve_from if name == "twelve" else "near")
         outputs[name] = keras.layers.Softmax(name=name)(score)
     # 4. The time: each hand's angle from the 12.
     outputs["minute_reading"] = CircularCorrelation(name="minute_reading")(
@@ -162,3 +186,10 @@ def dial_model(keras: Any, inputs: Any, image_size: int) -> tuple[dict[str, Any]
         "hour_reading": "categorical_crossentropy",
     }
     return outputs, losses
+
+
+def ring_dial_model(
+    keras: Any, inputs: Any, image_size: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dial reader whose 12 is found by a vote of the whole ring (``dial_model``)."""
+    return dial_model(keras, inputs, image_size, twelve_from="ring")

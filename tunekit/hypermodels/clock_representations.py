@@ -22,7 +22,7 @@ import numpy as np
 
 from tunekit.clocktime import DIAL, labels_to_minutes
 from tunekit.errors import UnknownNameError
-from tunekit.hypermodels.clock_dial import decode_dial, dial_model, encode_dial
+from tunekit.hypermodels.clock_dial import decode_dial, dial_model, encode_dial, ring_dial_model
 
 #: ``head(keras, features) -> (outputs, loss)``: output layers and the loss they train on.
 Head = Callable[[Any, Any], tuple[Any, Any]]
@@ -280,6 +280,14 @@ _REGISTERED = (
         encode_dial,
         decode_dial,
         model=dial_model,
+        needs_geometry=True,
+    ),
+    Representation(
+        "dial_ring",
+        "beyond the seed: the dial, with the 12 found by a vote of every angle of the ring",
+        encode_dial,
+        decode_dial,
+        model=ring_dial_model,
         needs_geometry=True,
     ),
 )

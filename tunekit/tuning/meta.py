@@ -158,6 +158,7 @@ def spec_from_meta(meta: StudyMeta, data_dir: Path | None = None) -> StudySpec:
             data=replace(requested, data_dir=here),
             train=meta.train,
             reference_overrides=tuple(meta.reference.items()),
+            space_values=tuple((name, tuple(s.values)) for name, s in meta.spaces.items()),
             tuner=meta.tuner,
             search=replace(search, objective=meta.objective),
         )

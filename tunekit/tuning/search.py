@@ -116,7 +116,7 @@ def hyperband_schedule(
 def search_points(spec: StudySpec, family: Family) -> int:
     """How many distinct points the spaces of a joint search hold."""
     reference = family.study_reference(spec.data, spec.reference_overrides)
-    spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
+    spaces = family.study_spaces(spec)
     return math.prod(len(values) for values in free_choices(spaces, reference).values())
 
 

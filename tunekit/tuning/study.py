@@ -70,7 +70,7 @@ def prepare_study(spec: StudySpec, directory: Path, name: str | None = None) -> 
     family = get_family(spec.family)
     reference = family.study_reference(spec.data, spec.reference_overrides)
     # A one-factor study of no space trains the reference alone (a study file's spaces = []).
-    spaces = family.resolve_spaces(spec.spaces) if spec.spaces or spec.tuner.is_search else ()
+    spaces = family.study_spaces(spec)
     plan: Sequence[Variant] = ()
     if spec.tuner is TunerKind.ONE_FACTOR:
         plan = tuple(one_factor_plan(spaces, reference, spec.train.reference_repeats or 1))
@@ -130,7 +130,7 @@ def run_study(
     family.check_objective(spec.search.objective)
     reference = family.study_reference(spec.data, spec.reference_overrides)
     data = load_data(spec.data)
-    spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
+    spaces = family.study_spaces(spec)
     meta = build_meta(spec, family, reference, spaces, data.describe())
     _writable_dir(prepared.study_dir.parent)
     default_dir = prepared.study_dir
@@ -321,7 +321,7 @@ def make_tuner(
     spec = prepared.spec
     family = get_family(spec.family)
     reference = family.study_reference(spec.data, spec.reference_overrides)
-    spaces = family.resolve_spaces(spec.spaces) if spec.spaces else ()
+    spaces = family.study_spaces(spec)
     oracle = make_oracle(spec, family, reference, spaces, prepared.plan)
     hypermodel = FamilyHyperModel(
         family, reference, DataShape(data.train.x.shape[1:], data.num_classes)
