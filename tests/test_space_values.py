@@ -52,6 +52,12 @@ def test_a_study_trains_only_the_given_values_and_resumes_them(tiny_data_dir, tm
     again = runner.invoke(app, args)
     assert again.exit_code == 0, again.output
     assert len(read_study(tmp_path / "runs" / "d").records) == 2  # nothing new trained
+    args[args.index("dropout=0.3,0.0")] = "dropout=0.5"  # the study grows by a value
+    grown = runner.invoke(app, args)
+    assert grown.exit_code == 0, grown.output
+    study = read_study(tmp_path / "runs" / "d")
+    assert sorted(r.value for r in study.records if r.space == "dropout") == [0.3, 0.5]
+    assert study.meta.spaces["dropout"].values == (0.3, 0.0, 0.5)
 
 
 @pytest.mark.parametrize(

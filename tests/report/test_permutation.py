@@ -18,7 +18,15 @@ from tunekit.report import (
 )
 from tunekit.report._permutation import finding
 
-from ._builders import META, execution, trial, write_permutation, write_study
+from ._builders import (
+    META,
+    execution,
+    predicting,
+    trial,
+    write_labels,
+    write_permutation,
+    write_study,
+)
 
 # The seed's finding: the MLP within noise, the CNN 4.5 points lower.
 EXPECTED = {
@@ -162,3 +170,36 @@ def test_report_of_one_permutation_folder(tmp_path):
         "permutation.csv",
     }
     assert "MLP is unaffected" in (result.out_dir / "report.md").read_text()
+
+
+def _paired_folder(tmp_path: Path, reference_test: list[float] | None) -> Path:
+    """A CNN right on every test image, then on 5% fewer when permuted; one run each."""
+    labels = [i % 10 for i in range(400)]
+    folder = tmp_path / "permutation-mnist"
+    choice = {"family": "cnn", "values": {}, "source": "best of cnn-mnist", "fallback": False}
+    if reference_test is not None:
+        choice["reference_test"] = reference_test
+    write_permutation(folder, {}, choices=[choice])
+    for kind, wrong in (("original", 0), ("permuted", 20)):
+        meta = {**META, "family": "cnn", "spaces": {}}
+        record = trial("00", executions=(predicting(labels, wrong),)).finished(family="cnn")
+        write_labels(write_study(folder / f"cnn-{kind}", [record], meta), labels)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("reference_test", "verdict", "noise"),
+    [
+        (None, "lost", "no seed-noise floor"),  # the test images alone: 5 points lost
+        ([0.80, 0.90, 0.85], "unchanged", "the source study's 3 reference trainings"),
+        ([0.850, 0.851, 0.852], "lost", "floor 0.28 pp"),
+    ],
+)
+def test_runs_trained_once_take_the_floor_of_their_source_study(
+    tmp_path, reference_test, verdict, noise
+):
+    (dataset,) = permutation_info([_paired_folder(tmp_path, reference_test)]).datasets
+    (cnn,) = dataset.models
+    assert cnn.change is not None and round(cnn.change.delta, 4) == -0.05
+    assert cnn.verdict == verdict
+    assert noise in cnn.noise

@@ -55,11 +55,25 @@ def test_a_clock_split_is_compared_once_both_studies_record_it():
     assert found == ["split: 'random' in the study, 'viewpoint' now"]
 
 
-def test_changed_space_values_are_a_difference():
+def test_other_values_of_a_space_are_not_a_difference_and_are_merged():
     old = _meta()
     changed = SpaceInfo("widths", ("100-30-10", "1-1-1"))
     old = dataclasses.replace(old, spaces={**old.spaces, "widths": changed})
-    assert any("space widths" in line for line in differences(old, _meta()))
+    new = _meta()
+    assert differences(old, new) == []
+    grown = merged(old, new).spaces["widths"].values
+    assert grown[:2] == ("100-30-10", "1-1-1")
+    assert set(grown) == {"1-1-1", *new.spaces["widths"].values}
+
+
+def test_a_hyper_parameter_the_family_gained_is_no_difference_at_its_reference():
+    old = _meta()
+    older = dataclasses.replace(
+        old, reference={hp: v for hp, v in old.reference.items() if hp != "dropout"}
+    )
+    assert differences(older, _meta()) == []
+    found = differences(older, _meta(reference={"dropout": "0.2"}))
+    assert found == ["reference dropout: 0.0 in the study, 0.2 now"]
 
 
 def test_lock_refuses_a_second_live_holder(tmp_path):

@@ -31,6 +31,25 @@ def test_best_earlier_trial_is_chosen(tmp_path):
     assert "trial 0001" in chosen.source
 
 
+def test_the_source_study_s_reference_trainings_are_kept_for_the_seed_noise(tmp_path):
+    _fake_mlp_study(tmp_path, {0.2: 0.85})
+    study = tmp_path / "mlp-mnist"
+    for i, accuracy in enumerate((0.91, 0.93)):  # two repeats; a failed one adds nothing
+        ex = ExecutionRecord(seed=42 + i, test_metrics={"accuracy": accuracy})
+        record = TrialRecord(
+            trial_id=f"{9 + i:04d}", family="mlp", space="reference", hp="", value=None,
+            hyperparameters={}, status=TrialStatus.COMPLETED, executions=(ex,), repeat=i,
+        )  # fmt: skip
+        write_record(study / f"trial_{9 + i:04d}", record)
+    failed = TrialRecord(
+        trial_id="0011", family="mlp", space="reference", hp="", value=None,
+        hyperparameters={}, status=TrialStatus.FAILED, repeat=2,
+        executions=(ExecutionRecord(seed=44, test_metrics={"accuracy": 0.1}),),
+    )  # fmt: skip
+    write_record(study / "trial_0011", failed)
+    assert choose_model(tmp_path, "mlp", "mnist", {}).reference_test == (0.91, 0.93)
+
+
 def test_without_earlier_studies_the_reference_is_announced(tmp_path):
     chosen = choose_model(tmp_path, "cnn", "mnist", {"width_multiplier": "0.5"})
     assert chosen.fallback and "reference (no study in" in chosen.source

@@ -53,6 +53,7 @@ def permutation_display(info: PermutationInfo) -> DisplayTable:
         "val original (%)",
         "val permuted (%)",
         "epochs (orig. / perm.)",
+        "noise measured on",
     )
     rows, kinds = [], []
     for dataset in info.datasets:
@@ -74,13 +75,14 @@ def permutation_display(info: PermutationInfo) -> DisplayTable:
                     _run_cell(model.original, "val"),
                     _run_cell(model.permuted, "val"),
                     _epochs(model),
+                    model.noise or MISSING,
                 )
             )
-            kinds.append(("", "", "", "", kind, kind, kind, "", "", ""))
+            kinds.append(("", "", "", "", kind, kind, kind, "", "", "", ""))
     return DisplayTable(
         caption="Test accuracy on original and on permuted pixels",
         headers=headers,
-        align=("l", "l", "r", "r", "r", "r", "l", "r", "r", "r"),
+        align=("l", "l", "r", "r", "r", "r", "l", "r", "r", "r", "l"),
         rows=tuple(rows),
         row_kinds=("",) * len(rows),
         cell_kinds=tuple(kinds),

@@ -6,7 +6,9 @@ model came from) and one one-trial study per model and pixel order
 
 Whether a change is noise: where both runs recorded each test image's prediction,
 the paired 95% interval of the change (image by image, as in the ablation tables) and
-the seed-noise floor of the original run's executions (``VERDICT_RULE``). Runs
+the seed-noise floor (``VERDICT_RULE``) of the original run's executions, or, where it
+was trained once, of the repeats of the reference of the study it was chosen from (the
+same family on the same data; ``permutation.json`` keeps their test accuracies). Runs
 recorded before that fall back to the 95% Welch interval over executions, with two or
 more on both sides; with one, the 95% interval of the difference of two test
 accuracies measured on ``n`` test images each (binomial standard errors), which
@@ -29,7 +31,7 @@ from tunekit.report._ablation import Change, Estimate, change_between, estimate,
 from tunekit.report._comparison import per_epoch
 from tunekit.report._kinds import PERMUTATION_PREFIX
 from tunekit.report._paired import BETTER, NOISE, class_change, seed_floor, verdict
-from tunekit.report._stats import Z975, finite, mean
+from tunekit.report._stats import Z975, finite, mean, std
 
 ORIGINAL, PERMUTED = "original", "permuted"
 METRIC = "accuracy"
@@ -167,19 +169,40 @@ def _binomial_change(a: PermutationRun, b: PermutationRun) -> tuple[Change, str]
     return Change(delta, lo, hi, lo <= 0.0 <= hi), f"test set of {b.test_size:,} images"
 
 
+def _permutation_floor(
+    before: list[float], after: list[float], seeds: tuple[float, ...]
+) -> tuple[float | None, str]:
+    """The seed-noise floor of ``after`` against ``before``, and where its spread came from.
+
+    The original run's own executions where it has two or more; otherwise the spread of
+    ``seeds`` (the source study's reference repeats), for ``len(after)`` runs against
+    ``len(before)``.
+    """
+    floor = seed_floor(before, len(after))
+    if floor is not None:
+        return floor, f"{len(before)} executions"
+    spread = std(list(seeds))
+    if spread is None or not before or not after:
+        return None, ""
+    floor = Z975 * spread * math.sqrt(1 / len(after) + 1 / len(before))
+    return floor, f"the source study's {len(seeds)} reference trainings"
+
+
 def _paired_change(
-    ra: TrialRecord, rb: TrialRecord, labels: tuple[int, ...] | None
+    ra: TrialRecord, rb: TrialRecord, labels: tuple[int, ...] | None, seeds: tuple[float, ...]
 ) -> tuple[Change, str, str] | None:
     """(change, how its noise was found, verdict) image by image; ``None`` without outcomes."""
     paired = class_change(rb, ra, labels)
     if paired is None:
         return None
     before, after = metric_values(ra, "test", METRIC), metric_values(rb, "test", METRIC)
-    floor = seed_floor(before, len(after))
+    floor, spread_from = _permutation_floor(before, after, seeds)
     judged = verdict(paired, floor, higher_is_better=True)
     change = Change(paired.delta, paired.lo, paired.hi, judged == NOISE)
     floor_text = (
-        "no seed-noise floor" if floor is None else f"seed-noise floor {100 * floor:.2f} pp"
+        "no seed-noise floor"
+        if floor is None
+        else f"seed-noise floor {100 * floor:.2f} pp from {spread_from}"
     )
     noise = f"paired, test set of {paired.images:,} images; {floor_text}"
     return (
@@ -189,8 +212,14 @@ def _paired_change(
     )
 
 
-def _compare(original: _Run | None, permuted: _Run | None) -> tuple[Change | None, str, str]:
-    """(change, how its noise was found, verdict) of permuted against original."""
+def _compare(
+    original: _Run | None, permuted: _Run | None, seeds: tuple[float, ...] = ()
+) -> tuple[Change | None, str, str]:
+    """(change, how its noise was found, verdict) of permuted against original.
+
+    ``seeds``: test accuracies of the source study's reference trainings (the floor of
+    runs trained once).
+    """
     if original is None or permuted is None:
         return None, "", "incomplete"
     (a, ra, labels_a), (b, rb, labels_b) = original, permuted
@@ -200,7 +229,7 @@ def _compare(original: _Run | None, permuted: _Run | None) -> tuple[Change | Non
     change = change_between(after, before)
     if change is None:
         return None, "", "incomplete"
-    if labels_a == labels_b and (paired := _paired_change(ra, rb, labels_a)) is not None:
+    if labels_a == labels_b and (paired := _paired_change(ra, rb, labels_a, seeds)) is not None:
         return paired
     # Runs recorded before tunekit kept predictions: the intervals it has always used.
     noise = f"{len(before)} and {len(after)} executions" if change.lo is not None else ""
@@ -223,6 +252,14 @@ def _choices(folder: Path, problems: list[str]) -> dict[str, dict[str, Any]]:
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
         problems.append(f"{path}: unreadable ({type(exc).__name__}: {exc}); sources not shown")
         return {}
+
+
+def _seed_runs(choice: dict[str, Any]) -> tuple[float, ...]:
+    """The chosen model's source reference test accuracies (none in older files)."""
+    values = choice.get("reference_test", ())
+    if not isinstance(values, list):
+        return ()
+    return tuple(float(v) for v in values if isinstance(v, (int, float)) and math.isfinite(v))
 
 
 def _dataset_name(folder: Path) -> str:
@@ -296,8 +333,8 @@ def permutation_info(folders: list[Path]) -> PermutationInfo:
         for family in _families(folder, chosen):
             original = _run(folder / f"{family}-{ORIGINAL}", problems)
             permuted = _run(folder / f"{family}-{PERMUTED}", problems)
-            change, noise, verdict = _compare(original, permuted)
             choice = chosen.get(family, {})
+            change, noise, verdict = _compare(original, permuted, _seed_runs(choice))
             models.append(
                 PermutationModel(
                     family=family,

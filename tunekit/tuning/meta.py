@@ -16,8 +16,8 @@ from typing import Any
 
 from tunekit import __version__
 from tunekit.config import DataSpec, SearchSettings, StudySpec
-from tunekit.errors import StudyConfigError
-from tunekit.hypermodels import Family, HPValue, Space
+from tunekit.errors import StudyConfigError, TunekitError
+from tunekit.hypermodels import Family, HPValue, Space, get_family
 from tunekit.records.layout import REFERENCE_SPACE, SEARCH_SPACE, record_paths
 from tunekit.records.meta import DataInfo, SpaceInfo, StudyMeta
 from tunekit.records.study import read_records
@@ -69,9 +69,12 @@ def build_meta(
 def differences(old: StudyMeta, new: StudyMeta) -> list[str]:
     """Say how ``new`` differs from the study ``old`` in ways that forbid mixing them.
 
-    In a one-factor study, spaces that only one of them has are not a difference: a
-    study can grow by spaces, and the reference it already trained is reused. A
-    search's spaces are its search space, so they must match.
+    In a one-factor study, spaces that only one of them has, or values that only one of
+    them tries, are not a difference: a study can grow by spaces and values, and the
+    reference it already trained is reused. A search's spaces and values are its search
+    space, so they must match. A hyper-parameter that a family gained after the study was
+    made is no difference at the family's reference value: that value keeps what tunekit
+    did before it existed.
     """
     found = [
         f"{key}: {before!r} in the study, {now!r} now"
@@ -96,13 +99,14 @@ def differences(old: StudyMeta, new: StudyMeta) -> list[str]:
             before, now = _field(before_section, key), _field(now_section, key)
             if before != now:
                 found.append(f"{key}: {before!r} in the study, {now!r} now")
+    gained = _gained_defaults(old, new)
     for hp, value in new.reference.items():
-        before = old.reference.get(hp)
+        before = old.reference.get(hp, gained.get(hp))
         if before != value:
             found.append(f"reference {hp}: {before!r} in the study, {value!r} now")
     for name, space in new.spaces.items():
         stored = old.spaces.get(name)
-        if stored is not None and list(stored.values) != list(space.values):
+        if new.is_search and stored is not None and list(stored.values) != list(space.values):
             found.append(
                 f"space {name} values: {list(stored.values)} in the study, {list(space.values)} now"
             )
@@ -110,6 +114,30 @@ def differences(old: StudyMeta, new: StudyMeta) -> list[str]:
         before, now = ",".join(sorted(old.spaces)), ",".join(sorted(new.spaces))
         found.append(f"searched spaces: {before} in the study, {now} now")
     return found
+
+
+def _gained_defaults(old: StudyMeta, new: StudyMeta) -> Mapping[str, Any]:
+    """The family's reference value of each hyper-parameter ``old`` does not record."""
+    missing = [hp for hp in new.reference if hp not in old.reference]
+    if not missing or not old.reference:
+        return {}
+    try:
+        family = get_family(new.family)
+    except TunekitError:
+        return {}
+    return {hp: family.reference[hp] for hp in missing if hp in family.reference}
+
+
+def _grown_values(old: StudyMeta, new: StudyMeta) -> dict[str, SpaceInfo]:
+    """Each space of both, trying ``old``'s values and then ``new``'s others."""
+    grown = {}
+    for name, space in new.spaces.items():
+        stored = old.spaces.get(name)
+        if stored is not None:
+            values = list(stored.values)
+            values += [v for v in space.values if v not in values]
+            grown[name] = replace(space, values=tuple(values))
+    return grown
 
 
 def _search_settings(meta: StudyMeta) -> Mapping[str, Any]:
@@ -127,6 +155,8 @@ def merged(old: StudyMeta, new: StudyMeta) -> StudyMeta:
     (and reports) the repeats already trained.
     """
     grown = new.with_spaces_of(old)
+    if not new.is_search:  # a space keeps the values it tried before, then the new ones
+        grown = replace(grown, spaces={**grown.spaces, **_grown_values(old, new)})
     repeats = max(old.train.reference_repeats or 1, new.train.reference_repeats or 1)
     return replace(grown, train=replace(grown.train, reference_repeats=repeats))
 

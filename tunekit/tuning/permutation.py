@@ -35,12 +35,16 @@ class ChosenModel:
         values: Every hyper-parameter's value.
         source: Where the values come from, in words.
         fallback: True when no earlier study gave a model and the reference is used.
+        reference_test: The test accuracy of each training of that earlier study's
+            reference (all its repeats): how far seeds alone move this family on this
+            data, for runs trained once. Empty without such a study.
     """
 
     family: str
     values: Mapping[str, Any]
     source: str
     fallback: bool
+    reference_test: tuple[float, ...] = ()
 
 
 def choose_model(
@@ -53,14 +57,29 @@ def choose_model(
     """
     family = get_family(family_name)
     study_dir = Path(directory) / f"{family_name}-{dataset}"
-    best = _best_record(read_study(study_dir)) if (study_dir / STUDY_FILE).exists() else None
+    study = read_study(study_dir) if (study_dir / STUDY_FILE).exists() else None
+    best = _best_record(study) if study is not None else None
     if best is None:
         values = family.reference_with(overrides)
         why = "no finished trial" if study_dir.exists() else "no study"
         return ChosenModel(family_name, values, f"reference ({why} in {study_dir})", True)
     values = family.reference_with({**best.hyperparameters, **overrides})
     source = f"best of {study_dir}: trial {best.trial_id}, {best.label}, {best.objective} "
-    return ChosenModel(family_name, values, source + f"{best.score:.4f}", False)
+    return ChosenModel(
+        family_name, values, source + f"{best.score:.4f}", False, _reference_tests(study)
+    )
+
+
+def _reference_tests(study: StudyRecords) -> tuple[float, ...]:
+    """The finite test accuracy of every execution of every finished reference repeat."""
+    return tuple(
+        float(value)
+        for r in study.records
+        if r.space == REFERENCE_SPACE and r.status is TrialStatus.COMPLETED
+        for ex in r.executions
+        if isinstance(value := ex.test_metrics.get("accuracy"), (int, float))
+        and math.isfinite(value)
+    )
 
 
 def _best_record(study: StudyRecords) -> Any:
