@@ -155,10 +155,12 @@ def test_a_log_gets_an_epoch_line_at_most_every_minute_with_the_objective(monkey
         progress.trial_started(record, 1)
         for epoch, step in ((1, 30.0), (2, 31.0), (3, 10.0)):  # lines at 61 s only
             now[0] += step
-            progress.epoch_ended(record, 0, epoch, {"val_accuracy": 0.5, "loss": 1.25})
+            logs = {"val_accuracy": 0.5, "loss": 1.25, "hour_loss": 2.0, "val_hour_loss": 0.0}
+            progress.epoch_ended(record, 0, epoch, logs)
     lines = [line for line in log.file.getvalue().splitlines() if ": epoch" in line]
     assert len(lines) == 1 and "epoch 2/9" in lines[0]
     assert "val_accuracy 50.00%" in lines[0] and "loss 1.2500" in lines[0]
+    assert "hour_loss" not in lines[0]  # each output's own loss stays out of the line
 
 
 def test_a_terminal_gets_no_epoch_lines_beside_its_bars(monkeypatch):

@@ -168,7 +168,7 @@ class StudyProgress:
         shown = "  ".join(
             f"{k} {_metric(v, k)}"
             for k, v in logs.items()
-            if "acc" in k or "loss" in k or k == objective
+            if "acc" in k or k in ("loss", "val_loss", objective)  # not each output's loss
         )
         best = (
             f"  best {_metric(self.best[0], objective)} ({escape(self.best[1])})"
