@@ -8,6 +8,10 @@ OUT/readings-NAME.csv`` (the default model is the pretrained reader), keeps what
 printed in ``OUT/read-NAME.txt``, and writes ``OUT/errors.md`` and ``OUT/errors.json``:
 mean, median and 90th-percentile error, hour right and within a minute, per set, computed
 with tunekit's ``time_metrics`` from the readings file.
+
+``--against OTHER`` names the ``OUT`` of another model's run on the same sets: each set then
+also gets this model's change in mean error from that one, with its paired 95% bootstrap
+interval over the clocks (tunekit's ``paired_bootstrap``, as the clock ablation tables use).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tunekit.clocktime import time_metrics
+from tunekit.clocktime import time_error, time_metrics
+from tunekit.report import paired_bootstrap
 
 _COLUMNS = (
     ("time_error", "mean (min)", "{:.2f}"),
@@ -37,6 +42,24 @@ def _minutes(text: str) -> int:
     """``"12:05"`` -> 5 and ``"11:05"`` -> 665: a ``hh:mm`` time as minutes on the dial."""
     hour, minute = text.split(":")
     return (int(hour) % 12) * 60 + int(minute)
+
+
+def readings_errors(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """True dial minutes and each clock's error, from a ``clocks read --out`` file."""
+    with path.open() as file:
+        rows = list(csv.DictReader(file))
+    true = np.array([_minutes(row["true_time"]) for row in rows], dtype=float)
+    return true, time_error(true, np.array([float(row["minutes"]) for row in rows]))
+
+
+def change_from(out: Path, against: Path, name: str) -> dict[str, float]:
+    """This model's change in mean error from the other's on set ``name``, paired by clock."""
+    true, errors = readings_errors(out / f"readings-{name}.csv")
+    other_true, other_errors = readings_errors(against / f"readings-{name}.csv")
+    if not np.array_equal(true, other_true):
+        raise SystemExit(f"{name}: the two readings are not of the same clocks in one order.")
+    change = paired_bootstrap(errors, other_errors)
+    return {"delta_mean": change.delta, "delta_lo": change.lo, "delta_hi": change.hi}
 
 
 def read_set(folder: Path, out: Path, model: Path | None) -> dict[str, float]:
@@ -59,10 +82,15 @@ def read_set(folder: Path, out: Path, model: Path | None) -> dict[str, float]:
 
 def markdown(results: dict[str, dict[str, float]]) -> str:
     """One row per set, the columns of ``_COLUMNS``."""
-    lines = ["| set | clocks | " + " | ".join(title for _, title, _ in _COLUMNS) + " |"]
-    lines.append("|---|---:|" + "---:|" * len(_COLUMNS))
+    paired = all("delta_mean" in metrics for metrics in results.values())
+    extra = " Δ mean (min) | paired 95% CI |" if paired else ""
+    lines = ["| set | clocks | " + " | ".join(title for _, title, _ in _COLUMNS) + " |" + extra]
+    lines.append("|---|---:|" + "---:|" * (len(_COLUMNS) + 2 * paired))
     for name, metrics in results.items():
         cells = [form.format(metrics[key]) for key, _, form in _COLUMNS]
+        if paired:
+            cells.append(f"{metrics['delta_mean']:+.2f}")
+            cells.append(f"[{metrics['delta_lo']:+.2f}, {metrics['delta_hi']:+.2f}]")
         lines.append(f"| {name} | {int(metrics['clocks'])} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -73,9 +101,15 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="folder for the readings and the summary")
     parser.add_argument("sets", type=Path, nargs="+", help="course-format folders")
     parser.add_argument("--model", type=Path, default=None, help="default: the pretrained")
+    parser.add_argument(
+        "--against", type=Path, default=None, help="OUT of another model's run on these sets"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     results = {folder.name: read_set(folder, args.out, args.model) for folder in args.sets}
+    if args.against is not None:
+        for name in results:
+            results[name].update(change_from(args.out, args.against, name))
     (args.out / "errors.json").write_text(json.dumps(results, indent=1))
     (args.out / "errors.md").write_text(markdown(results))
     print(markdown(results), end="")

@@ -31,6 +31,7 @@ from tunekit.report._leaderboard import (
     metric_on_test,
 )
 from tunekit.report._notebook import leaderboard_html
+from tunekit.report._paired import PairedChange, paired_bootstrap
 from tunekit.report._permutation import (
     PermutationDataset,
     PermutationInfo,
@@ -65,6 +66,8 @@ from tunekit.report._tensorboard import (
 )
 
 __all__ = [
+    "PairedChange",
+    "paired_bootstrap",
     "AblationRow",
     "AblationTable",
     "Change",
