@@ -21,7 +21,8 @@ def script():
 def _readings(folder: Path, minutes: list[float], true: list[str]) -> None:
     folder.mkdir(exist_ok=True)
     rows = ["index,source,time,hour,minute,minutes,true_time,error"]
-    rows += [f"{i},x,00:00,0,0,{m},{t},0" for i, (m, t) in enumerate(zip(minutes, true, strict=True))]
+    pairs = enumerate(zip(minutes, true, strict=True))
+    rows += [f"{i},x,00:00,0,0,{m},{t},0" for i, (m, t) in pairs]
     (folder / "readings-set.csv").write_text("\n".join(rows) + "\n")
 
 

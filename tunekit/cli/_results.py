@@ -152,7 +152,8 @@ def best(
         typer.Option(
             "--export",
             help="Write the best model (architecture and best weights) to this .keras file; "
-            "keras.saving.load_model opens it without tunekit.",
+            "keras.saving.load_model opens it without tunekit (a dial clock reader after "
+            "import tunekit.hypermodels.dial_layers).",
         ),
     ] = None,
 ) -> None:
