@@ -50,6 +50,20 @@ def test_the_source_study_s_reference_trainings_are_kept_for_the_seed_noise(tmp_
     assert choose_model(tmp_path, "mlp", "mnist", {}).reference_test == (0.91, 0.93)
 
 
+def test_a_lucky_reference_seed_is_not_the_best_model(tmp_path):
+    _fake_mlp_study(tmp_path, {0.2: 0.85})  # trial 0000: dropout 0.2, one run
+    study = tmp_path / "mlp-mnist"
+    for i, score in enumerate((0.80, 0.88, 0.81)):  # the reference's mean is 0.83
+        record = TrialRecord(
+            trial_id=f"{1 + i:04d}", family="mlp", space="reference", hp="", value=None,
+            hyperparameters={"dropout": 0.0}, status=TrialStatus.COMPLETED,
+            executions=(ExecutionRecord(seed=42 + i),), score=score, repeat=i,
+        )  # fmt: skip
+        write_record(study / f"trial_{1 + i:04d}", record)
+    chosen = choose_model(tmp_path, "mlp", "mnist", {})
+    assert chosen.values["dropout"] == 0.2 and "trial 0000" in chosen.source
+
+
 def test_without_earlier_studies_the_reference_is_announced(tmp_path):
     chosen = choose_model(tmp_path, "cnn", "mnist", {"width_multiplier": "0.5"})
     assert chosen.fallback and "reference (no study in" in chosen.source
