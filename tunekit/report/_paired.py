@@ -101,9 +101,14 @@ def seed_floor(reference: Sequence[float], n_variant: int) -> float | None:
     ``None`` when the reference was trained fewer than twice.
     """
     s = std(list(reference))
-    if s is None or n_variant < 1:
+    return None if s is None else floor_of_spread(s, n_variant, len(reference))
+
+
+def floor_of_spread(s: float, n_variant: int, n_reference: int) -> float | None:
+    """1.96·s·√(1/n_variant + 1/n_reference) for a known seed spread ``s``."""
+    if n_variant < 1 or n_reference < 1:
         return None
-    return Z975 * s * math.sqrt(1 / n_variant + 1 / len(reference))
+    return Z975 * s * math.sqrt(1 / n_variant + 1 / n_reference)
 
 
 def verdict(change: PairedChange, floor: float | None, higher_is_better: bool) -> str:

@@ -30,7 +30,14 @@ from tunekit.records.trial import TrialRecord, TrialStatus
 from tunekit.report._ablation import Change, Estimate, change_between, estimate, metric_values
 from tunekit.report._comparison import per_epoch
 from tunekit.report._kinds import PERMUTATION_PREFIX
-from tunekit.report._paired import BETTER, NOISE, class_change, seed_floor, verdict
+from tunekit.report._paired import (
+    BETTER,
+    NOISE,
+    class_change,
+    floor_of_spread,
+    seed_floor,
+    verdict,
+)
 from tunekit.report._stats import Z975, finite, mean, std
 
 ORIGINAL, PERMUTED = "original", "permuted"
@@ -182,10 +189,8 @@ def _permutation_floor(
     if floor is not None:
         return floor, f"{len(before)} executions"
     spread = std(list(seeds))
-    if spread is None or not before or not after:
-        return None, ""
-    floor = Z975 * spread * math.sqrt(1 / len(after) + 1 / len(before))
-    return floor, f"the source study's {len(seeds)} reference trainings"
+    floor = None if spread is None else floor_of_spread(spread, len(after), len(before))
+    return floor, f"the source study's {len(seeds)} reference trainings" if floor is not None else ""
 
 
 def _paired_change(
