@@ -190,7 +190,9 @@ def _permutation_floor(
         return floor, f"{len(before)} executions"
     spread = std(list(seeds))
     floor = None if spread is None else floor_of_spread(spread, len(after), len(before))
-    return floor, f"the source study's {len(seeds)} reference trainings" if floor is not None else ""
+    if floor is None:
+        return None, ""
+    return floor, f"the source study's {len(seeds)} reference trainings"
 
 
 def _paired_change(
