@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tunekit.clocktime import labels_to_minutes
-from tunekit.data._clock_designs import FACE_DESIGNS
+from tunekit.data._clock_designs import FACE_DESIGNS, WIDE_DESIGNS, WIDE_FONTS, design_atlas
 from tunekit.data._clock_hands import HAND_COLUMNS, SECOND_INK
 from tunekit.data._clock_plan import make_plan
 from tunekit.data.clocks import STYLE_PRESETS, ClockStyle, clock_viewpoints, generate_clocks
@@ -23,6 +23,7 @@ PINNED = {
     "easy": "28c0ebcf252c9514",
     "medium": "618cb8995b7ea34a",
     "full": "5a8ae1f5d737fb11",
+    "varied": "e7b9094797c59205",
 }
 
 
@@ -123,6 +124,34 @@ def test_varied_draws_many_designs_and_hand_shapes() -> None:
     assert any(d.light_hands for d in FACE_DESIGNS) and not all(d.light_hands for d in FACE_DESIGNS)
     # A dial of ticks alone always marks its 12, or it could not be read when turned.
     assert all(d.marker != "none" for d in FACE_DESIGNS if d.numerals == "none")
+
+
+def test_wide_faces_vary_fonts_numerals_and_their_turn() -> None:
+    assert {d.font for d in WIDE_DESIGNS} == set(WIDE_FONTS)
+    roman = [d for d in WIDE_DESIGNS if d.numerals == "roman"]
+    assert {d.radial for d in roman} == {True, False} and {d.four for d in roman} == {"IIII", "IV"}
+    assert any(d.radial for d in WIDE_DESIGNS if d.numerals == "arabic")
+    assert any(d.roman for d in WIDE_DESIGNS if d.numerals == "quarters")
+    assert all(d.marker != "none" for d in WIDE_DESIGNS if d.numerals == "none")
+    # Every face is drawn: no two are the same picture.
+    atlas = design_atlas(32, "wide").reshape(len(WIDE_DESIGNS), -1)
+    assert len(np.unique(atlas, axis=0)) == len(WIDE_DESIGNS)
+
+
+def test_wide_draws_its_own_faces_with_varied_hands_and_labels() -> None:
+    wide = STYLE_PRESETS["wide"]
+    plan = make_plan(2000, 32, seed=0, style=wide)
+    assert plan.faces == "wide" and len(np.unique(plan.frames)) == len(WIDE_DESIGNS)
+    images, labels = generate_clocks(12, image_size=40, seed=9, style=wide)
+    varied_images, varied_labels = generate_clocks(12, image_size=40, seed=9, style=VARIED)
+    np.testing.assert_array_equal(labels, varied_labels)
+    assert not np.array_equal(images, varied_images)
+    np.testing.assert_array_equal(images, generate_clocks(12, image_size=40, seed=9, style=wide)[0])
+
+
+def test_an_unknown_face_catalogue_is_refused() -> None:
+    with pytest.raises(ValueError, match="faces must be one of classic, wide"):
+        ClockStyle(designs=True, faces="gothic")
 
 
 # Directions from the centre, clockwise from 12, in (row, col) steps of an upright image.

@@ -1,16 +1,19 @@
 """Clock faces of many designs, without hands, and painted walls, for the ``varied`` style.
 
 Real wall clocks differ: arabic or roman numerals, only the quarters, or ticks alone with a
-mark at 12; light or dark dials; thin or wide, dark or silver rims. :data:`FACE_DESIGNS` is
-a fixed catalogue of such faces (drawn once from a constant seed, so a design number means
-the same face everywhere). Each face is rendered once per image size into
+mark at 12; light or dark dials; thin or wide, dark or silver rims. A catalogue is a fixed set
+of such faces (drawn once from a constant seed, so a design number means the same face
+everywhere): :data:`FACE_DESIGNS`, the ``classic`` one of the ``varied`` style, has 24 faces in
+Pillow's own font; :data:`WIDE_DESIGNS` has 120 in seven fonts, roman and arabic numerals
+upright or turned, ``IV`` or ``IIII``. Each face is rendered once per image size into
 :func:`design_atlas`; the hands are drawn per image by :mod:`_clock_hands`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,12 +30,27 @@ from tunekit.data._clock_art import (
 
 if TYPE_CHECKING:
     import PIL.Image
+    import PIL.ImageFont
 
-N_DESIGNS = 24  # faces in the catalogue
+N_DESIGNS = 24  # faces in the classic catalogue
 N_PAINTED = 8  # painted walls added to the wood ones
 _CATALOGUE_SEED = 1224  # the catalogue is part of the data format: never change it
 _SUPERSAMPLE = 3
 _ROMAN = ("XII", "I", "II", "III", "IIII", "V", "VI", "VII", "VIII", "IX", "X", "XI")
+N_WIDE = 120  # faces in the wide catalogue
+_WIDE_SEED = 3011  # part of the data format, as _CATALOGUE_SEED is
+#: Fonts of the wide catalogue: "" is Pillow's own, the others ship with matplotlib. None is
+#: of the DejaVu family, which ``benchmarks/other_renderer.py`` draws with: the reader is
+#: measured on clocks in fonts it never saw.
+WIDE_FONTS = (
+    "",
+    "STIXGeneral.ttf",
+    "STIXGeneralBol.ttf",
+    "cmr10.ttf",
+    "cmss10.ttf",
+    "cmtt10.ttf",
+    "cmb10.ttf",
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,9 @@ class FaceDesign:
         marker: Extra mark at 12: "none", "triangle", "double" or "bar".
         numeral_size: Numeral height in clock radii.
         bold: Heavier numerals.
+        font: A font file of matplotlib's (:data:`WIDE_FONTS`); "" is Pillow's own.
+        four: How a roman face writes 4: "IIII" or "IV".
+        roman_quarters: Quarters written XII, III, VI and IX.
     """
 
     numerals: str
@@ -70,6 +91,14 @@ class FaceDesign:
     marker: str
     numeral_size: float
     bold: bool
+    font: str = ""
+    four: str = "IIII"
+    roman_quarters: bool = False
+
+    @property
+    def roman(self) -> bool:
+        """Whether the numerals are roman."""
+        return self.numerals == "roman" or (self.numerals == "quarters" and self.roman_quarters)
 
     @property
     def dial(self) -> float:
@@ -82,52 +111,88 @@ class FaceDesign:
         return self.ink > self.face
 
 
+_TONES = {  # (dial, ink) grey ranges: dark ink on light dials, light ink on dark and mid-grey
+    "light": ((195, 245), (10, 60)),
+    "dark": ((20, 70), (200, 245)),
+    "mid": ((105, 150), (225, 250)),
+}
+_RIMS = {"dark": (15, 60), "silver": (140, 200), "light": (205, 245)}
+
+
+def _design(rng: np.random.Generator, numerals: str, tone: str) -> FaceDesign:
+    """One face of the given numerals and tone, every other choice drawn from ``rng``."""
+    dial, ink = _TONES[tone]
+    face = rng.uniform(*dial)
+    rim = str(rng.choice(["dark", "silver", "light", "face"]))
+    # A "face" rim is a thin band in the dial's own tone, as on frameless clocks.
+    rim_tone = face + rng.uniform(-20, 20) if rim == "face" else rng.uniform(*_RIMS[rim])
+    ticks = ("bar", "dot") if numerals == "none" else ("bar", "bar", "dot", "none")
+    if numerals == "none":  # ticks alone: the marker shows which way is up
+        markers = ("triangle", "double", "bar")
+    else:
+        markers = ("none",) if numerals == "quarters" else ("none",) * 4 + ("triangle",)
+    roman = numerals == "roman"
+    return FaceDesign(
+        numerals=numerals,
+        radial=bool(rng.random() < 0.6 * roman),  # turned arabic 6 and 9 would swap
+        face=float(face),
+        ink=float(rng.uniform(*ink)),
+        rim=float(np.clip(rim_tone, 0, 255)),
+        rim_width=float(rng.uniform(0.03, 0.05 if rim == "face" else 0.16)),
+        bevel=float(rng.uniform(0, 60)),
+        shading=float(rng.uniform(-25, 10)),
+        hour_ticks=str(rng.choice(ticks)),
+        minute_ticks=str(rng.choice(["line", "line", "dot", "none"])),
+        tick_length=float(rng.uniform(0.07, 0.14)),
+        marker=str(rng.choice(markers)),
+        numeral_size=float(rng.uniform(0.13, 0.2) if roman else rng.uniform(0.17, 0.26)),
+        bold=bool(rng.random() < 0.4),
+    )
+
+
 def _catalogue() -> tuple[FaceDesign, ...]:
-    """The fixed face designs: every kind of numerals on light, dark and mid-grey dials."""
+    """The classic designs: every kind of numerals on light, dark and mid-grey dials."""
     rng = np.random.default_rng(_CATALOGUE_SEED)
-    # (dial, ink) grey ranges: dark ink on light dials, light ink on dark and mid-grey ones.
-    tones = {
-        "light": ((195, 245), (10, 60)),
-        "dark": ((20, 70), (200, 245)),
-        "mid": ((105, 150), (225, 250)),
-    }
-    rims = {"dark": (15, 60), "silver": (140, 200), "light": (205, 245)}
+    tones = ("light", "dark", "light", "mid", "light", "dark")
+    return tuple(
+        _design(rng, ("arabic", "roman", "quarters", "none")[k % 4], tones[k // 4])
+        for k in range(N_DESIGNS)
+    )
+
+
+def _wide_catalogue() -> tuple[FaceDesign, ...]:
+    """The wide designs: the classic choices, and fonts, sizes and numerals turned or not.
+
+    A third of the faces are roman (upright or turned, IV or IIII), a third arabic (a few
+    turned), a sixth quarters (arabic or roman) and a sixth ticks alone.
+    """
+    rng = np.random.default_rng(_WIDE_SEED)
     designs = []
-    for k in range(N_DESIGNS):
-        numerals = ("arabic", "roman", "quarters", "none")[k % 4]
-        dial, ink = tones[("light", "dark", "light", "mid", "light", "dark")[k // 4]]
-        face = rng.uniform(*dial)
-        rim = str(rng.choice(["dark", "silver", "light", "face"]))
-        # A "face" rim is a thin band in the dial's own tone, as on frameless clocks.
-        rim_tone = face + rng.uniform(-20, 20) if rim == "face" else rng.uniform(*rims[rim])
-        ticks = ("bar", "dot") if numerals == "none" else ("bar", "bar", "dot", "none")
-        if numerals == "none":  # ticks alone: the marker shows which way is up
-            markers = ("triangle", "double", "bar")
-        else:
-            markers = ("none",) if numerals == "quarters" else ("none",) * 4 + ("triangle",)
+    for k in range(N_WIDE):
+        numerals = ("arabic", "roman", "quarters", "none", "arabic", "roman")[k % 6]
+        tone = str(rng.choice(["light", "dark", "mid"], p=[0.55, 0.3, 0.15]))
+        design = _design(rng, numerals, tone)
         roman = numerals == "roman"
         designs.append(
-            FaceDesign(
-                numerals=numerals,
-                radial=bool(rng.random() < 0.6 * roman),  # turned arabic 6 and 9 would swap
-                face=float(face),
-                ink=float(rng.uniform(*ink)),
-                rim=float(np.clip(rim_tone, 0, 255)),
-                rim_width=float(rng.uniform(0.03, 0.05 if rim == "face" else 0.16)),
-                bevel=float(rng.uniform(0, 60)),
-                shading=float(rng.uniform(-25, 10)),
-                hour_ticks=str(rng.choice(ticks)),
-                minute_ticks=str(rng.choice(["line", "line", "dot", "none"])),
-                tick_length=float(rng.uniform(0.07, 0.14)),
-                marker=str(rng.choice(markers)),
-                numeral_size=float(rng.uniform(0.13, 0.2) if roman else rng.uniform(0.17, 0.26)),
-                bold=bool(rng.random() < 0.4),
+            replace(
+                design,
+                radial=bool(rng.random() < (0.5 if roman else 0.15 * (numerals == "arabic"))),
+                numeral_size=float(rng.uniform(0.11, 0.21) if roman else rng.uniform(0.14, 0.28)),
+                font=WIDE_FONTS[int(rng.integers(len(WIDE_FONTS)))],
+                four=str(rng.choice(["IIII", "IV"])),
+                roman_quarters=bool(rng.random() < 0.4),
             )
         )
     return tuple(designs)
 
 
 FACE_DESIGNS = _catalogue()
+WIDE_DESIGNS = _wide_catalogue()
+#: The face catalogues by name: a style's ``faces``.
+FACE_CATALOGUES: dict[str, tuple[FaceDesign, ...]] = {
+    "classic": FACE_DESIGNS,
+    "wide": WIDE_DESIGNS,
+}
 
 
 def _ink_mask(ss: int, d: FaceDesign) -> np.ndarray:
@@ -181,22 +246,22 @@ def _ink_mask(ss: int, d: FaceDesign) -> np.ndarray:
         inset = d.tick_length if d.hour_ticks == "bar" else 0.07
         inset = max(inset, mark + 0.01) if d.marker != "none" else inset
         # Upright roman numerals are wide: at 3 and 9 they reach further in.
-        size = d.numeral_size * (1.3 if d.numerals == "roman" and not d.radial else 1.0)
+        size = d.numeral_size * (1.3 if d.roman and not d.radial else 1.0)
         _numerals(img, d, outer - 0.015 - inset - 0.55 * size, ppu)
     return np.asarray(img, dtype=np.float32) / 255
 
 
 def _numerals(img: PIL.Image.Image, d: FaceDesign, radius: float, ppu: float) -> None:
     """Draw the design's numerals centred on the circle of ``radius``, upright or radial."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     ss = img.width
-    font = ImageFont.load_default(size=max(6, round(d.numeral_size * ppu)))
+    font = _font(d.font, max(6, round(d.numeral_size * ppu)))
     stroke = round((0.003 + 0.009 * d.bold) * ppu)
     hours = (12, 3, 6, 9) if d.numerals == "quarters" else range(1, 13)
     draw = ImageDraw.Draw(img)
     for hour in hours:
-        text = _ROMAN[hour % 12] if d.numerals == "roman" else str(hour)
+        text = _numeral(d, hour)
         a = np.radians(30 * hour)
         x, y = ss / 2 + radius * ppu * np.sin(a), ss / 2 - radius * ppu * np.cos(a)
         if not d.radial:
@@ -210,6 +275,26 @@ def _numerals(img: PIL.Image.Image, d: FaceDesign, radius: float, ppu: float) ->
         )
         patch = patch.rotate(-30 * hour, resample=Image.Resampling.BICUBIC, expand=True)
         img.paste(255, (round(x - patch.width / 2), round(y - patch.height / 2)), mask=patch)
+
+
+def _numeral(d: FaceDesign, hour: int) -> str:
+    """The text the design prints at ``hour`` (1-12)."""
+    if not d.roman:
+        return str(hour)
+    return d.four if hour == 4 else _ROMAN[hour % 12]
+
+
+def _font(name: str, size: int) -> PIL.ImageFont.FreeTypeFont:
+    """Font ``name`` of matplotlib's at ``size`` pixels; Pillow's own for "" or a missing file."""
+    from PIL import ImageFont
+
+    if name:
+        import matplotlib
+
+        path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+        if path.is_file():
+            return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size=size)
 
 
 @lru_cache(maxsize=2)
@@ -238,11 +323,12 @@ def _face(n: int, d: FaceDesign) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=2)
-def design_atlas(size: int) -> np.ndarray:
-    """The faces of :data:`FACE_DESIGNS` as (N_DESIGNS, T, T) packed pixels, as in the atlas."""
+def design_atlas(size: int, faces: str = "classic") -> np.ndarray:
+    """The faces of catalogue ``faces`` as (designs, T, T) packed pixels, as in the atlas."""
     n = _atlas_size(size)
-    atlas = np.empty((N_DESIGNS, n, n), dtype=PACKED)
-    for k, design in enumerate(FACE_DESIGNS):
+    designs = FACE_CATALOGUES[faces]
+    atlas = np.empty((len(designs), n, n), dtype=PACKED)
+    for k, design in enumerate(designs):
         face, cover = _face(n, design)
         if k == 0:
             backdrop = wall_weight(n, cover)  # every face covers the same disc

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tunekit.data._clock_art import N_WOOD
-from tunekit.data._clock_designs import FACE_DESIGNS, N_DESIGNS, N_PAINTED
+from tunekit.data._clock_designs import FACE_CATALOGUES, N_PAINTED
 
 if TYPE_CHECKING:
     from tunekit.data._clock_plan import Plan
@@ -53,9 +53,10 @@ def draw_designs(
             the same w as ``plan.to_atlas``.
     """
     n = len(plan.times)
-    design = rng.integers(0, N_DESIGNS, n)
-    dial = np.array([d.dial for d in FACE_DESIGNS])[design]
-    light = np.array([d.light_hands for d in FACE_DESIGNS])[design]
+    faces = FACE_CATALOGUES[style.faces]
+    design = rng.integers(0, len(faces), n)
+    dial = np.array([d.dial for d in faces])[design]
+    light = np.array([d.light_hands for d in faces])[design]
     kind = rng.choice(len(_KIND_ODDS), size=n, p=_KIND_ODDS)
     hour_len, minute_len = dial * rng.uniform(0.5, 0.62, n), dial * rng.uniform(0.78, 0.94, n)
     hour_w = rng.uniform(0.025, 0.045, n)
@@ -105,8 +106,9 @@ def draw_designs(
         photo=photo,
         frames=design,
         # Chunks that share a group skip the seconds hand or the heads when no image has one.
-        group=(has_second * 2 + has_head) * N_DESIGNS + design,
+        group=(has_second * 2 + has_head) * len(faces) + design,
         hands=hands.astype(np.float32),
+        faces=style.faces,
     )
 
 

@@ -33,6 +33,7 @@ class Plan:
     frames: np.ndarray  # (N,) int: atlas frame (the time; with designs, the face design)
     group: np.ndarray  # (N,) int: images of one group render together (they share a frame)
     hands: np.ndarray | None = None  # (N, HAND_COLUMNS) float32 with designs: see _clock_hands
+    faces: str = "classic"  # with designs, the catalogue ``frames`` number into
 
 
 def plan_rng(seed: int, stream: int) -> np.random.Generator:

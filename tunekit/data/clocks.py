@@ -26,7 +26,7 @@ import numpy as np
 
 from tunekit.clocktime import minutes_to_labels
 from tunekit.data._clock_art import PACKED, clock_atlas, wall_textures
-from tunekit.data._clock_designs import design_atlas, design_walls
+from tunekit.data._clock_designs import FACE_CATALOGUES, design_atlas, design_walls
 from tunekit.data._clock_hands import paint_hands
 from tunekit.data._clock_plan import Plan, course_pairs, make_plan, plan_rng
 from tunekit.errors import UnknownNameError
@@ -55,6 +55,9 @@ class ClockStyle:
         designs: Draw each image's face from a catalogue of clock designs (numerals arabic,
             roman, quarters or none; light or dark dials; rims) and its hands' shape, length,
             width and tail, sometimes with a seconds hand; add painted walls.
+        faces: With ``designs``, the catalogue of faces: ``classic`` (24 faces in one font)
+            or ``wide`` (120 faces in seven fonts, roman and arabic numerals upright or
+            turned); see :data:`tunekit.data._clock_designs.FACE_CATALOGUES`.
     """
 
     rotation: bool = True
@@ -67,8 +70,12 @@ class ClockStyle:
     max_rotation: float = 180.0
     viewpoints: int = 0
     designs: bool = False
+    faces: str = "classic"
 
     def __post_init__(self) -> None:
+        if self.faces not in FACE_CATALOGUES:
+            known = ", ".join(FACE_CATALOGUES)
+            raise ValueError(f"faces must be one of {known}, got {self.faces!r}")
         if isinstance(self.viewpoints, bool) or not isinstance(self.viewpoints, int):
             raise ValueError(f"viewpoints must be a whole number, got {self.viewpoints!r}")
         if self.viewpoints < 0:
@@ -97,6 +104,8 @@ STYLE_PRESETS: dict[str, ClockStyle] = {
     "course": replace(FULL, viewpoints=COURSE_VIEWPOINTS),
     # Full, with clocks of many designs, as real wall clocks differ.
     "varied": replace(FULL, designs=True),
+    # Varied, with five times the faces: seven fonts, roman and arabic upright or turned.
+    "wide": replace(FULL, designs=True, faces="wide"),
 }
 
 
@@ -135,7 +144,8 @@ def _render(plan: Plan, seed: int, ids: np.ndarray, out: np.ndarray, base: int) 
     if plan.hands is None:
         tables = (clock_atlas(size), *wall_textures(size, seed))
     else:
-        tables = (design_atlas(size), design_walls(size, seed), wall_textures(size, seed)[1])
+        faces = design_atlas(size, plan.faces)
+        tables = (faces, design_walls(size, seed), wall_textures(size, seed)[1])
     parts = [chunks[w::workers] for w in range(workers)]
     if workers == 1:
         _render_chunks(plan, parts[0], base, out, *tables)
