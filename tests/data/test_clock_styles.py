@@ -127,6 +127,7 @@ def test_varied_draws_many_designs_and_hand_shapes() -> None:
 
 
 def test_wide_faces_vary_fonts_numerals_and_their_turn() -> None:
+    assert WIDE_DESIGNS[: len(FACE_DESIGNS)] == FACE_DESIGNS  # the classic faces, and more
     assert {d.font for d in WIDE_DESIGNS} == set(WIDE_FONTS)
     roman = [d for d in WIDE_DESIGNS if d.numerals == "roman"]
     assert {d.radial for d in roman} == {True, False} and {d.four for d in roman} == {"IIII", "IV"}

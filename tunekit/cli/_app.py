@@ -57,7 +57,7 @@ STYLE_CLAUSES = {
     "medium": "easy + wood walls, light and noise",
     "full": "medium + turned, tilted and scaled clocks, some with glare",
     "varied": f"full with {N_DESIGNS} faces and many hand shapes",
-    "wide": f"varied with {N_WIDE} faces in {len(WIDE_FONTS)} fonts, numerals upright or turned",
+    "wide": f"varied with {N_WIDE} more faces in {len(WIDE_FONTS)} fonts, numerals turned or not",
     "course": f"full seen from {COURSE_VIEWPOINTS} fixed viewpoints, like the course's set",
 }
 CLOCK_STYLES_HELP = "; ".join(

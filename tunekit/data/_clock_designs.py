@@ -4,9 +4,9 @@ Real wall clocks differ: arabic or roman numerals, only the quarters, or ticks a
 mark at 12; light or dark dials; thin or wide, dark or silver rims. A catalogue is a fixed set
 of such faces (drawn once from a constant seed, so a design number means the same face
 everywhere): :data:`FACE_DESIGNS`, the ``classic`` one of the ``varied`` style, has 24 faces in
-Pillow's own font; :data:`WIDE_DESIGNS` has 120 in seven fonts, roman and arabic numerals
-upright or turned, ``IV`` or ``IIII``. Each face is rendered once per image size into
-:func:`design_atlas`; the hands are drawn per image by :mod:`_clock_hands`.
+Pillow's own font; :data:`WIDE_DESIGNS`, the ``wide`` one, adds 120 in seven fonts, roman
+and arabic numerals upright or turned, ``IV`` or ``IIII``. Each face is rendered once per
+image size into :func:`design_atlas`; the hands are drawn per image by :mod:`_clock_hands`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ N_PAINTED = 8  # painted walls added to the wood ones
 _CATALOGUE_SEED = 1224  # the catalogue is part of the data format: never change it
 _SUPERSAMPLE = 3
 _ROMAN = ("XII", "I", "II", "III", "IIII", "V", "VI", "VII", "VIII", "IX", "X", "XI")
-N_WIDE = 120  # faces in the wide catalogue
+N_WIDE = 120  # faces the wide catalogue adds to the classic ones
 _WIDE_SEED = 3011  # part of the data format, as _CATALOGUE_SEED is
 #: Fonts of the wide catalogue: "" is Pillow's own, the others ship with matplotlib. None is
 #: of the DejaVu family, which ``benchmarks/other_renderer.py`` draws with: the reader is
@@ -187,7 +187,7 @@ def _wide_catalogue() -> tuple[FaceDesign, ...]:
 
 
 FACE_DESIGNS = _catalogue()
-WIDE_DESIGNS = _wide_catalogue()
+WIDE_DESIGNS = FACE_DESIGNS + _wide_catalogue()  # a reader of it still knows the classic faces
 #: The face catalogues by name: a style's ``faces``.
 FACE_CATALOGUES: dict[str, tuple[FaceDesign, ...]] = {
     "classic": FACE_DESIGNS,

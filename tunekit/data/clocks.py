@@ -56,8 +56,8 @@ class ClockStyle:
             roman, quarters or none; light or dark dials; rims) and its hands' shape, length,
             width and tail, sometimes with a seconds hand; add painted walls.
         faces: With ``designs``, the catalogue of faces: ``classic`` (24 faces in one font)
-            or ``wide`` (120 faces in seven fonts, roman and arabic numerals upright or
-            turned); see :data:`tunekit.data._clock_designs.FACE_CATALOGUES`.
+            or ``wide`` (those and 120 more in seven fonts, roman and arabic numerals
+            upright or turned); see :data:`tunekit.data._clock_designs.FACE_CATALOGUES`.
     """
 
     rotation: bool = True
@@ -104,7 +104,7 @@ STYLE_PRESETS: dict[str, ClockStyle] = {
     "course": replace(FULL, viewpoints=COURSE_VIEWPOINTS),
     # Full, with clocks of many designs, as real wall clocks differ.
     "varied": replace(FULL, designs=True),
-    # Varied, with five times the faces: seven fonts, roman and arabic upright or turned.
+    # Varied, with six times the faces: seven fonts, roman and arabic upright or turned.
     "wide": replace(FULL, designs=True, faces="wide"),
 }
 
