@@ -1,4 +1,4 @@
-"""Clock faces of many designs, without hands, and painted walls, for the ``varied`` style.
+"""Clock faces of many designs, without hands, and painted walls: the varied and wide styles.
 
 Real wall clocks differ: arabic or roman numerals, only the quarters, or ticks alone with a
 mark at 12; light or dark dials; thin or wide, dark or silver rims. A catalogue is a fixed set

@@ -11,7 +11,8 @@ Two styles go further. ``course`` sees every time from one fixed set of 25 viewp
 the course's set does (720 times x 25 viewpoints); :func:`clock_viewpoints` tells which
 viewpoint each image has, so a study can hold viewpoints out. ``varied`` draws a face from a
 catalogue of designs (:mod:`_clock_designs`) and hands of its own shape per image
-(:mod:`_clock_hands`). Every random choice is drawn up front in :mod:`_clock_plan`.
+(:mod:`_clock_hands`); ``wide`` draws from a six times larger catalogue. Every random choice
+is drawn up front in :mod:`_clock_plan`.
 """
 
 from __future__ import annotations
