@@ -122,6 +122,38 @@ def test_start_pretrained_copies_the_shipped_readers_weights(tmp_path, monkeypat
                zip(scratch.get_weights(), shipped.get_weights(), strict=True))  # fmt: skip
 
 
+@pytest.mark.parametrize(("start", "norm_moves"), [("pretrained", True),
+                                                   ("pretrained_frozen_norm", False)])  # fmt: skip
+def test_frozen_norm_keeps_the_readers_batch_statistics_while_the_rest_learns(
+    tmp_path, monkeypatch, start, norm_moves
+):
+    from tunekit import clock_reading
+    from tunekit.hypermodels import DataShape, get_family
+    from tunekit.hypermodels.clock import REFERENCE, encode
+
+    family, shape = get_family("clock"), DataShape((32, 32), 0)
+    values = {**REFERENCE, "representation": "dial"}
+    keras.utils.set_random_seed(1)
+    family.build(values, shape).save(tmp_path / "reader.keras")
+    monkeypatch.setattr(clock_reading, "pretrained_reader", lambda: tmp_path / "reader.keras")
+    model = family.build({**values, "start": start}, shape)
+    norms = [layer for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    others = [layer for layer in model.layers if layer.weights and layer not in norms]
+    before = {id(layer): [w.copy() for w in layer.get_weights()] for layer in norms + others}
+    rng = np.random.default_rng(0)
+    images = rng.random((16, 32, 32), dtype=np.float32) * 3 + 1  # far from the reader's statistics
+    labels = np.stack([rng.integers(0, 12, 16), rng.integers(0, 60, 16)], axis=1)
+    model.fit(images, encode("dial", labels), epochs=1, batch_size=8, verbose=0)
+
+    def moved(layer):
+        pairs = zip(before[id(layer)], layer.get_weights(), strict=True)
+        return any(not np.allclose(a, b) for a, b in pairs)
+
+    assert norms, "the dial network has batch normalisation"
+    assert all(moved(layer) == norm_moves for layer in norms)
+    assert any(moved(layer) for layer in others)
+
+
 @pytest.mark.parametrize(
     ("representation", "reader", "says"),
     [

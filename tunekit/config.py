@@ -19,6 +19,10 @@ SEED_LIMIT = 2**32 - 1
 CLOCK_IMAGE_SIZES = (32, 256)
 #: Side of generated clocks when no image size is given: the course's photos are 150x150.
 CLOCK_IMAGE_SIZE = 150
+#: Largest side of clock files when no image size is given: the shipped reader's input,
+#: which the files recipe starts from. It learned numerals and hands at this scale, and
+#: reads 150-pixel files as ``tunekit clocks read`` does only once they are brought to it.
+FILES_IMAGE_SIZE = 128
 #: Fewest generated clocks that leave images in each of train, validation and test.
 MIN_CLOCKS = 20
 #: A local worker hands over to a fresh process after this many trials: TensorFlow keeps
@@ -96,8 +100,9 @@ class DataSpec:
             (Geron's split: 5,000 of 60,000).
         clock_count: Synthetic clocks to generate (the course set has 18,000).
         image_size: Side of the clock images in pixels (75 is four times cheaper than
-            150). ``None``: ``CLOCK_IMAGE_SIZE`` (150) for generated clocks, the files'
-            own size for ``data_dir``; files larger than a given size are area-averaged
+            150). ``None``: ``CLOCK_IMAGE_SIZE`` (150) for generated clocks; for
+            ``data_dir``, ``FILES_IMAGE_SIZE`` (128, the shipped reader's input) or the
+            files' own size if smaller. Files larger than the size are area-averaged
             down to it.
         clock_style: Preset of synthetic clocks (``easy``, ``medium``, ``full``, ``course``,
             ``varied``; see ``tunekit.data.clocks.STYLE_PRESETS``).

@@ -115,6 +115,23 @@ def test_course_files_are_area_averaged_down_to_the_image_size(tmp_path) -> None
     assert data.fingerprint != expected.fingerprint
 
 
+def test_course_files_come_at_the_shipped_readers_size_unless_a_size_is_given(tmp_path) -> None:
+    from tunekit.clock_reading import pretrained_reader_model
+    from tunekit.config import FILES_IMAGE_SIZE
+
+    images, labels = generate_clocks(30, image_size=FILES_IMAGE_SIZE + 22, seed=2)
+    course = save_clock_files(tmp_path / "course", images, labels)
+    default = load_data(DataSpec("clock", data_dir=course))
+    assert default.train.x.shape[1:] == (FILES_IMAGE_SIZE, FILES_IMAGE_SIZE)
+    assert default.describe()["file_image_size"] == FILES_IMAGE_SIZE + 22
+    kept = load_data(DataSpec("clock", data_dir=course, image_size=FILES_IMAGE_SIZE + 22))
+    assert kept.train.x.shape[1:] == images.shape[1:]
+    shrunk = fit_images(kept.train.x, default.train.x.shape[1:])
+    np.testing.assert_array_equal(default.train.x, shrunk)
+    # The files recipe starts from the shipped reader: the default is the size it reads.
+    assert pretrained_reader_model().input_shape[1:3] == (FILES_IMAGE_SIZE, FILES_IMAGE_SIZE)
+
+
 def test_course_files_are_not_enlarged(tmp_path) -> None:
     course = save_clock_files(tmp_path / "course", *generate_clocks(40, image_size=32))
     with pytest.raises(InvalidValueError, match="64 is larger than the 32x32 images"):

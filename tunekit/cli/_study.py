@@ -89,7 +89,8 @@ def study(
         int | None,
         typer.Option(
             help="Clocks only: image side in pixels (75 is 4x cheaper than 150). Default: 150 "
-            "for synthetic clocks; --data-dir files keep their size unless this is smaller.",
+            "for synthetic clocks; --data-dir files larger than 128 are area-averaged to 128, "
+            "the shipped reader's input, which the files recipe starts from.",
             show_default=False,
         ),
     ] = None,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tunekit.config import CLOCK_IMAGE_SIZE, ClockSplit, DataSpec
+from tunekit.config import CLOCK_IMAGE_SIZE, FILES_IMAGE_SIZE, ClockSplit, DataSpec
 from tunekit.data._datasets import Dataset, Split, load_dataset
 from tunekit.errors import InvalidValueError, TunekitError
 
@@ -47,9 +47,10 @@ def load_data(spec: DataSpec) -> Dataset | ClockDataset:
 
     Clocks are generated (``clock_count``, ``image_size``, ``clock_style``,
     ``data_seed``) unless ``data_dir`` holds the course's ``images.npy`` and
-    ``labels.npy``, which are area-averaged down to ``image_size`` if it is given and
-    smaller. Either way the split (``clock_split``) is drawn with ``data_seed``. The
-    user's own arrays (``file``) replace ``dataset`` (``tunekit.data.user_data``).
+    ``labels.npy``, which are area-averaged down to ``image_size`` (by default the
+    shipped reader's 128 pixels) if they are larger. Either way the split
+    (``clock_split``) is drawn with ``data_seed``. The user's own arrays (``file``)
+    replace ``dataset`` (``tunekit.data.user_data``).
     """
     if spec.file is not None:
         from tunekit.data.user_data import load_user_data
@@ -72,7 +73,8 @@ def load_data(spec: DataSpec) -> Dataset | ClockDataset:
     if spec.data_dir is not None:
         images, labels = load_clock_files(spec.data_dir)
         files = {"file_image_size": int(images.shape[1])}
-        images = _files_at_size(images, spec.image_size, spec.data_dir)
+        size = spec.image_size or min(FILES_IMAGE_SIZE, int(images.shape[1]))
+        images = _files_at_size(images, size, spec.data_dir)
         data = split_clocks(images, labels, seed=spec.data_seed, source=str(spec.data_dir))
     else:
         size = spec.image_size or CLOCK_IMAGE_SIZE
@@ -102,7 +104,7 @@ def load_data(spec: DataSpec) -> Dataset | ClockDataset:
     )
 
 
-def _files_at_size(images: np.ndarray, size: int | None, data_dir: Path) -> np.ndarray:
+def _files_at_size(images: np.ndarray, size: int, data_dir: Path) -> np.ndarray:
     """The course files' images at ``size``: area-averaged down as ``tunekit clocks read`` does.
 
     Raises:
@@ -110,14 +112,15 @@ def _files_at_size(images: np.ndarray, size: int | None, data_dir: Path) -> np.n
             would cost training time and add nothing.
     """
     side = int(images.shape[1])
-    if size is None or size == side:
+    if size == side:
         return images
     if size > side:
         raise InvalidValueError(
             "data",
             "image_size",
             f"{size} is larger than the {side}x{side} images in {data_dir}; give {side} or "
-            "less, or leave it out to keep their size",
+            f"less (without it, files larger than {FILES_IMAGE_SIZE} pixels are brought to "
+            f"{FILES_IMAGE_SIZE})",
         )
     from tunekit.data.image_files import fit_images
 

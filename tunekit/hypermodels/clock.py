@@ -31,8 +31,10 @@ REPRESENTATIONS = tuple(REPRESENTATIONS_BY_NAME)
 
 #: How the learning rate moves over the epochs (``learning_rate_at``).
 LEARNING_RATE_DECAYS = ("none", "cosine")
-#: Where the weights start: at random, or at the reader shipped with tunekit.
-STARTS = ("scratch", "pretrained")
+#: Where the weights start: at random, or at the reader shipped with tunekit, whose
+#: batch-normalisation layers either keep learning their statistics or keep the reader's
+#: (``pretrained_frozen_norm``: they run in inference mode, as Keras advises for fine-tuning).
+STARTS = ("scratch", "pretrained", "pretrained_frozen_norm")
 
 REFERENCE: dict[str, Any] = {
     "representation": "multihead",  # the seed's best (about 5 minutes mean error)
@@ -77,7 +79,8 @@ _SPACES = (
           "clocks only), or the fixed split with each image turned anew each epoch"),
     Space("start", "start", STARTS,
           "random weights, or the reader shipped with tunekit (representation=dial), "
-          "which then learns the clocks at hand"),
+          "which then learns the clocks at hand; with frozen_norm its batch "
+          "normalisation keeps the reader's statistics"),
 )  # fmt: skip
 
 
@@ -143,14 +146,19 @@ def build_clock(values: Mapping[str, Any], shape: DataShape) -> Any:
         features = _backbone(keras, pixels, values["backbone"])
         outputs, loss = representation.head(keras, features)
     model = keras.Model(inputs, outputs)
-    if values.get("start", "scratch") == "pretrained":
-        start_from_pretrained(model)
+    start = values.get("start", "scratch")
+    if start != "scratch":
+        start_from_pretrained(model, frozen_norm=start == "pretrained_frozen_norm")
     model.compile(optimizer=keras.optimizers.Adam(values["learning_rate"]), loss=loss)
     return model
 
 
-def start_from_pretrained(model: Any) -> None:
+def start_from_pretrained(model: Any, frozen_norm: bool = False) -> None:
     """Give ``model`` the weights of the reader shipped with tunekit.
+
+    With ``frozen_norm``, every batch-normalisation layer is made untrainable, which in
+    Keras 3 also runs it in inference mode: it keeps the reader's statistics and scales
+    instead of re-estimating them from the clocks at hand.
 
     Raises:
         InvalidConfigError: ``model`` is not built as the shipped reader is (another
@@ -169,6 +177,12 @@ def start_from_pretrained(model: Any) -> None:
             "this model's weights have other shapes."
         )
     model.set_weights(shipped.get_weights())
+    if frozen_norm:
+        import keras
+
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.trainable = False
 
 
 def _predict(model: Any, x: np.ndarray) -> Any:
