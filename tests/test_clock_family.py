@@ -173,6 +173,7 @@ def test_a_study_of_clock_files_says_its_recipe_and_starts_from_the_shipped_read
                                 env={"COLUMNS": "300"})  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Images from files: the reference trains with representation=dial, " in result.output
+    assert "Files larger than 128x128 are area-averaged to it" in result.output
     (study_dir,) = (tmp_path / "runs").iterdir()
     (record,), _ = read_records(study_dir)
     assert record.status is TrialStatus.COMPLETED, record.reason

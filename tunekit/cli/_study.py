@@ -21,6 +21,7 @@ from tunekit.cli._app import (
     show_leaderboard,
 )
 from tunekit.config import (
+    FILES_IMAGE_SIZE,
     LONG_STUDY_TRIALS,
     TRIALS_PER_PROCESS,
     ClockSplit,
@@ -256,6 +257,11 @@ def _say_data_reference(spec: StudySpec) -> None:
     chosen = ", ".join(f"{hp}={value}" for hp, value in suited.items() if hp not in mine)
     if chosen:
         say(f"Images from files: the reference trains with {chosen} (--set changes any of it).")
+    if suited and spec.data.image_size is None:
+        say(
+            f"Files larger than {FILES_IMAGE_SIZE}x{FILES_IMAGE_SIZE} are area-averaged to it, "
+            "the pretrained reader's size (--image-size picks another)."
+        )
 
 
 def _execute_study(
