@@ -90,8 +90,9 @@ def study(
         int | None,
         typer.Option(
             help="Clocks only: image side in pixels (75 is 4x cheaper than 150). Default: 150 "
-            "for synthetic clocks; --data-dir files larger than 128 are area-averaged to 128, "
-            "the shipped reader's input, which the files recipe starts from.",
+            f"for synthetic clocks; --data-dir files larger than {FILES_IMAGE_SIZE} are "
+            f"area-averaged to {FILES_IMAGE_SIZE}, the shipped reader's input, which the "
+            "files recipe starts from.",
             show_default=False,
         ),
     ] = None,
