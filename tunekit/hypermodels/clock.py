@@ -79,8 +79,8 @@ _SPACES = (
           "clocks only), or the fixed split with each image turned anew each epoch"),
     Space("start", "start", STARTS,
           "random weights, or the reader shipped with tunekit (representation=dial), "
-          "which then learns the clocks at hand; with frozen_norm its batch "
-          "normalisation keeps the reader's statistics"),
+          "which then learns the clocks at hand (pretrained_frozen_norm: its batch "
+          "normalisation keeps the reader's statistics)"),
 )  # fmt: skip
 
 
