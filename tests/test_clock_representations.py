@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tunekit.clocktime import labels_to_minutes, time_error
+from tunekit.data.clock_geometry import DialGeometry
 from tunekit.errors import UnknownNameError
 from tunekit.hypermodels.clock import CHECKS, CLOCK, REPRESENTATIONS, decode, encode
 from tunekit.hypermodels.clock_representations import (
@@ -39,9 +40,19 @@ def _perfect_output(targets: object) -> object:
     return _perfect(np.asarray(targets))
 
 
+def _upright(labels: np.ndarray) -> DialGeometry:
+    """Geometry of upright, untilted clocks showing ``labels``: the 12 straight up."""
+    minutes = labels_to_minutes(labels).astype(float)
+    n = len(minutes)
+    angles = np.column_stack(
+        [np.zeros(n), 2 * np.pi * minutes / 720, 2 * np.pi * (minutes % 60) / 60]
+    )
+    return DialGeometry(64, np.full((n, 2), 31.5), np.tile(np.eye(2) * 30, (n, 1, 1)), angles)
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda entry: entry.name)
 def test_perfect_outputs_decode_to_the_true_time(entry: Representation):
-    pred = entry.decode(_perfect_output(entry.encode(LABELS)))
+    pred = entry.decode(_perfect_output(entry.targets(LABELS, _upright(LABELS))))
     assert pred.shape == TRUE.shape
     assert time_error(TRUE, pred).max() <= TOLERANCE.get(entry.name, 0.01)
 

@@ -373,6 +373,15 @@ BAD = {
     "keras file with info but no model": (
         lambda r, f, x, y: [_array(f, "x.npy", x), "--model", _info_only(r, f)],
         "is not a Keras model file"),
+    "no turns": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--turns", "0"],
+        "--turns must be at least 1"),
+    "five turns": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--turns", "5"],
+        "--turns must be at most 4"),
+    "turns for a reader that does not turn": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--turns", "2"],
+        "turns=2 needs a dial reader"),
 }  # fmt: skip
 
 
@@ -465,6 +474,9 @@ def test_help_explains_every_argument_and_option():
         "N x 2 [hour, minute]",
         "--out",
         "CSV file",
+        "--turns",
+        "quarter turns, 1-4",
+        "Default: 4 for a dial reader",
     ):
         assert expected in text
 
@@ -539,5 +551,6 @@ def test_the_shipped_reader_is_small_and_reads_upright_clocks(tmp_path):
     np.save(tmp_path / "labels.npy", labels)
     readings = clock_reading.read_clocks([tmp_path / "images.npy"], labels=tmp_path / "labels.npy")
     assert readings.representation == "dial" and readings.input_size == (128, 128)
+    assert readings.turns == 4
     assert readings.metrics["time_error_median"] <= 1.0  # measured 0.18 on 1,800 clocks
     assert readings.metrics["hour_accuracy"] >= 0.9  # measured 98.6%

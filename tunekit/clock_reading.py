@@ -31,7 +31,7 @@ from tunekit.data.clock_files import check_labels
 from tunekit.data.image_files import load_images
 from tunekit.errors import DataFormatError, TunekitError
 from tunekit.modelfile import ModelInfo, load_model_file, read_model_info
-from tunekit.predict import decode_times, model_output
+from tunekit.predict import clock_output, decode_times
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -54,6 +54,7 @@ class ClockReadings:
         true_minutes: The true times as dial minutes, or None without labels.
         metrics: The errors summarised by :func:`tunekit.clocktime.time_metrics`
             (``time_error`` is the mean), or None without labels.
+        turns: Quarter turns each image was read at (a dial reader averages the views).
     """
 
     model: str
@@ -63,6 +64,7 @@ class ClockReadings:
     minutes: tuple[float, ...]
     true_minutes: tuple[int, ...] | None = None
     metrics: dict[str, float] | None = None
+    turns: int = 1
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -100,7 +102,10 @@ def pretrained_reader_model() -> Any:
 
 
 def read_clocks(
-    inputs: Sequence[Path], model: Path | None = None, labels: Path | None = None
+    inputs: Sequence[Path],
+    model: Path | None = None,
+    labels: Path | None = None,
+    turns: int | None = None,
 ) -> ClockReadings:
     """Read the time on every image of ``inputs`` with a clock reader.
 
@@ -111,25 +116,32 @@ def read_clocks(
         model: A clock model's ``.keras`` file; None for the pretrained reader.
         labels: A ``.npy`` file of the true times, ``(N, 2)`` [hour 0-23, minute 0-59],
             one per image in order; hours are read modulo 12.
+        turns: Quarter turns to read each image at, 1-4 (a dial reader averages what the
+            views say); None: four for a dial reader, else 1.
 
     Raises:
         TunekitError: The reader is not a clock model, or none is installed, or it gave
-            no time for an image (its output is not a number).
+            no time for an image (its output is not a number), or it cannot read
+            ``turns`` views.
         DataNotFoundError: An input or the labels file does not exist.
         DataFormatError: An input is not an image or array of images, or the labels are
             not one valid [hour, minute] per image.
     """
+    from tunekit.hypermodels.clock import reading_turns
+
     with _reader_file(model) as path:
         info = reader_info(path)
+        views = reading_turns(str(info.representation), turns)
         size = (int(info.input_shape[0]), int(info.input_shape[1]))
         images, sources = load_images(inputs, size)
         true = None if labels is None else _read_labels(Path(labels), len(images))
-        output = model_output(load_model_file(path), images, info)
+        output = clock_output(load_model_file(path), images, info, views)
     minutes = decode_times(str(info.representation), output, sources)
     return ClockReadings(
         model="pretrained" if model is None else str(model),
         representation=str(info.representation),
         input_size=size,
+        turns=views,
         sources=sources,
         minutes=tuple(minutes.tolist()),
         true_minutes=None if true is None else tuple(true.tolist()),

@@ -61,7 +61,8 @@ def predictions_table(predictions: Predictions, top: int = 10) -> Table:
 def readings_table(readings: ClockReadings, top: int = 20) -> Table:
     """The time read on each of the first ``top`` clocks, and its error given the true time."""
     count = len(readings.sources)
-    title = f"Times read by {readings.model} ({readings.representation})"
+    title = f"Times read by {readings.model} ({readings.representation}"
+    title += f", {readings.turns} quarter turns averaged)" if readings.turns > 1 else ")"
     if count > top:
         title += f": first {top} of {count}"
     table = Table(title=title, title_justify="left")

@@ -91,6 +91,16 @@ def model_output(model: Any, x: np.ndarray, info: ModelInfo | None) -> Any:
     return model.predict(prepare_inputs(x, info), batch_size=_BATCH, verbose=0)
 
 
+def clock_output(model: Any, x: np.ndarray, info: ModelInfo, turns: int | None = None) -> Any:
+    """A clock model's raw output for images as saved, at ``turns`` quarter turns of each
+    (``tunekit.hypermodels.clock.read_output``; None: the representation's default)."""
+    from tunekit.hypermodels.clock import read_output
+
+    return read_output(
+        str(info.representation), lambda images: model_output(model, images, info), x, turns
+    )
+
+
 def decode_times(
     representation: str, output: Any, sources: Sequence[str] | None = None
 ) -> np.ndarray:
@@ -165,4 +175,6 @@ def predict_file(model_path: Path, input_path: Path) -> Predictions:
     model = load_model_file(model_path)
     x = load_inputs(input_path, tuple(model.input_shape))
     info = read_model_info(model_path)
-    return predictions_of(model_output(model, x, info), info)
+    is_clock = info is not None and info.representation is not None
+    output = clock_output(model, x, info) if is_clock else model_output(model, x, info)
+    return predictions_of(output, info)

@@ -146,6 +146,17 @@ def clocks_read(
             "minutes; with --labels also true_time, error).",
         ),
     ] = None,
+    turns: Annotated[
+        int | None,
+        typer.Option(
+            "--turns",
+            help="Read each image at this many quarter turns, 1-4, and average what the "
+            "views say: a dial reader (the pretrained one) errs on different clocks at each "
+            "turn. 1 is four times as fast. Default: 4 for a dial reader, 1 for others, "
+            "whose output does not turn with the clock.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read the time on clock images with a clock model.
 
@@ -156,9 +167,11 @@ def clocks_read(
     from tunekit.console_models import reading_errors_line, reading_errors_table, readings_table
     from tunekit.records.atomic import write_csv_atomic
 
+    if turns is not None:
+        check_whole("read", "turns", turns, 1, 4)
     if output is not None:
         check_out(output)
-    readings = read_clocks(inputs, model=model, labels=labels)
+    readings = read_clocks(inputs, model=model, labels=labels, turns=turns)
     out.print(readings_table(readings, top=_SHOWN))
     count = len(readings.sources)
     if output is not None:

@@ -13,7 +13,7 @@ network lacks (it stays at chance on fully rotated clocks).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from tunekit.errors import InvalidConfigError
 from tunekit.hypermodels._checks import Check, Choice, Real, Whole
 from tunekit.hypermodels._family import DataShape, Family, Space
 from tunekit.hypermodels.clock_representations import REPRESENTATIONS_BY_NAME, get_representation
+from tunekit.hypermodels.dial_decoding import QUARTER_TURNS
 
 _FINAL_RATE = 0.02  # where the cosine decay ends, as a share of the first rate
 
@@ -107,6 +108,56 @@ def encode(representation: str, labels: np.ndarray, geometry: Any = None) -> Any
 def decode(representation: str, output: Any) -> np.ndarray:
     """Turn a model's predictions back into minutes on the dial (floats in [0, 720))."""
     return get_representation(representation).decode(output)
+
+
+def reading_turns(representation: str, turns: int | None = None) -> int:
+    """The quarter turns ``read_output`` reads each clock at: ``turns``, checked, or for
+    None all four where the representation's output turns with the clock, else 1.
+
+    Raises:
+        InvalidConfigError: ``turns`` is not 1-4, or above 1 for a representation whose
+            output does not turn with the clock.
+    """
+    turning = get_representation(representation).read_turned is not None
+    if turns is None:
+        return QUARTER_TURNS if turning else 1
+    if not (isinstance(turns, int) and 1 <= turns <= QUARTER_TURNS):
+        raise InvalidConfigError(f"turns must be 1 to {QUARTER_TURNS} quarter turns, not {turns}.")
+    if turns > 1 and not turning:
+        raise InvalidConfigError(
+            f"turns={turns} needs a dial reader: the {representation} representation's "
+            "output does not turn with the clock, so it is read once (turns=1)."
+        )
+    return turns
+
+
+def read_output(
+    representation: str,
+    predict: Callable[[np.ndarray], Any],
+    images: np.ndarray,
+    turns: int | None = None,
+) -> Any:
+    """A clock model's output for ``images``, read at ``reading_turns`` quarter turns.
+
+    A representation whose output turns with the clock (``dial``) reads each image as
+    given and turned by 90, 180 and 270 degrees, and averages what the views say
+    (``dial_decoding.read_turned``): they fail on different clocks. ``decode`` turns the
+    result into times.
+
+    Args:
+        representation: The model's representation.
+        predict: The model's raw output for a batch of images.
+        images: The clocks, as the model takes them.
+        turns: Views to average, 1-4; None: ``reading_turns``'s default.
+
+    Raises:
+        InvalidConfigError: ``turns`` is not one ``reading_turns`` allows.
+    """
+    views = reading_turns(representation, turns)
+    read_turned = get_representation(representation).read_turned
+    if read_turned is None:
+        return predict(images)
+    return read_turned(predict, images, views)
 
 
 def _backbone(keras: Any, inputs: Any, name: str) -> Any:
@@ -229,9 +280,15 @@ def clock_callbacks(values: Mapping[str, Any], x_val: Any, y_val: Any, epochs: i
 def evaluate_clock(
     model: Any, values: Mapping[str, Any], x: Any, y: Any
 ) -> tuple[dict[str, float], dict[str, Any]]:
-    """Test metrics decoded to times, and every test image's error for the report."""
+    """Test metrics decoded to times, and every test image's error for the report.
+
+    The test clocks are read as ``tunekit clocks read`` reads them (``read_output``: a dial
+    reader at four quarter turns); validation clocks, read every epoch, once.
+    """
     true = labels_to_minutes(y)
-    pred = decode(values["representation"], _predict(model, x))
+    representation = values["representation"]
+    output = read_output(representation, lambda images: _predict(model, images), np.asarray(x))
+    pred = decode(representation, output)
     extra = {
         "true_minutes": true.astype(int).tolist(),
         "pred_minutes": np.round(np.mod(pred, DIAL), 2).tolist(),

@@ -10,7 +10,9 @@ numeral. This representation makes the turn a shift instead:
 3. a convolutional network that wraps around the angle axis gives, for each angle, the
    chance that the 12, the hour hand or the minute hand points there;
 4. the time is the angle from the 12 to each hand
-   (:class:`~tunekit.hypermodels.dial_layers.CircularCorrelation`), the same at every turn.
+   (:class:`~tunekit.hypermodels.dial_layers.CircularCorrelation`), the same at every turn:
+   the model learns through these two readings, and a reading is the one time the 12 and
+   both hands agree on best (:mod:`tunekit.hypermodels.dial_decoding`).
 
 Generated clocks supply the geometry and the three angles as targets. Clocks from files
 have only their labels: those targets are NaN and masked out, and the two readings (hand
@@ -27,15 +29,16 @@ from typing import Any
 import numpy as np
 
 from tunekit.clocktime import DIAL, labels_to_minutes
+from tunekit.hypermodels.dial_decoding import ANGLES, most_likely_times
 
-ANGLES, RADII = 144, 24
-"""Columns (2.5 degrees, half a minute of the minute hand) and rows of the dial strip."""
+RADII = 24
+"""Rows of the dial strip; its ``ANGLES`` columns are 2.5 degrees, half a minute of the
+minute hand."""
 
 GEOMETRY_WEIGHT = 50.0
 """The geometry's squared error is a few hundredths; this brings it level with the angles."""
 
 _GEOMETRY_SIZE = 32  # the geometry network sees the image averaged down to about this size
-_PEAK = 4  # bins either side of a distribution's peak that refine its angle
 
 
 def soft_angles(angles: np.ndarray) -> np.ndarray:
@@ -47,19 +50,6 @@ def soft_angles(angles: np.ndarray) -> np.ndarray:
     distance = np.mod(bins + ANGLES / 2, ANGLES) - ANGLES / 2
     weight = np.exp(-0.5 * distance**2)
     return (weight / weight.sum(axis=1, keepdims=True)).astype("float32")
-
-
-def peak_angle(distribution: np.ndarray) -> np.ndarray:
-    """The angle (radians, ``[0, 2 pi)``) of each row's peak, refined by its neighbours."""
-    distribution = np.asarray(distribution, dtype="float64")
-    top = np.argmax(distribution, axis=1)
-    near = (top[:, None] + np.arange(-_PEAK, _PEAK + 1)[None, :]) % ANGLES
-    weight = np.take_along_axis(distribution, near, axis=1)
-    turn = near * 2 * math.pi / ANGLES
-    mean = np.mod(
-        np.arctan2((weight * np.sin(turn)).sum(1), (weight * np.cos(turn)).sum(1)), 2 * math.pi
-    )
-    return np.where(mean >= 2 * math.pi, 0.0, mean)  # a hair below 0 wraps to 2 pi exactly
 
 
 def encode_dial(labels: np.ndarray, geometry: Any = None) -> dict[str, np.ndarray]:
@@ -83,12 +73,8 @@ def encode_dial(labels: np.ndarray, geometry: Any = None) -> dict[str, np.ndarra
 
 
 def decode_dial(output: Any) -> np.ndarray:
-    """Dial minutes from the two readings: hand minus 12, so the clock's turn cancels."""
-    minute = peak_angle(output["minute_reading"]) / (2 * math.pi) * 60
-    hour_fraction = peak_angle(output["hour_reading"]) / (2 * math.pi)
-    # The hour hand sits minute / 60 of the way to the next hour: take that out, then round.
-    hour = np.mod(np.round(hour_fraction * 12 - minute / 60.0), 12)
-    return hour * 60 + minute
+    """Dial minutes from the 12 and the two hands together (``most_likely_times``)."""
+    return most_likely_times(output["twelve"], output["hour"], output["minute"])
 
 
 def _masked(per_image: Any, y_true: Any, y_pred: Any, keras: Any) -> Any:

@@ -23,6 +23,7 @@ import numpy as np
 from tunekit.clocktime import DIAL, labels_to_minutes
 from tunekit.errors import UnknownNameError
 from tunekit.hypermodels.clock_dial import decode_dial, dial_model, encode_dial, ring_dial_model
+from tunekit.hypermodels.dial_decoding import read_turned
 
 #: ``head(keras, features) -> (outputs, loss)``: output layers and the loss they train on.
 Head = Callable[[Any, Any], tuple[Any, Any]]
@@ -49,6 +50,9 @@ class Representation:
             is not used): ``model(keras, inputs, image_size) -> (outputs, loss)``.
         needs_geometry: ``encode(labels, geometry)`` also takes the dial geometry of
             generated clocks (a ``DialGeometry``, or None where it is unknown).
+        read_turned: ``read_turned(predict, images, turns)``: the output averaged over
+            ``turns`` quarter turns of the images, for a representation whose output turns
+            with the clock; None where it does not.
     """
 
     name: str
@@ -58,6 +62,7 @@ class Representation:
     head: Head | None = None
     model: WholeModel | None = None
     needs_geometry: bool = False
+    read_turned: Callable[..., Any] | None = None
 
     def targets(self, labels: np.ndarray, geometry: Any = None) -> Any:
         """The model's targets for ``labels``; ``geometry`` is used where it is wanted."""
@@ -281,6 +286,7 @@ _REGISTERED = (
         decode_dial,
         model=dial_model,
         needs_geometry=True,
+        read_turned=read_turned,
     ),
     Representation(
         "dial_ring",
@@ -289,6 +295,7 @@ _REGISTERED = (
         decode_dial,
         model=ring_dial_model,
         needs_geometry=True,
+        read_turned=read_turned,
     ),
 )
 
