@@ -1,10 +1,11 @@
 """How fast a clock reader reads: clocks per second, end to end, as ``tunekit clocks read``.
 
 Run with ``python benchmarks/clock_reading.py MODEL.keras [--n 1800] [--size 150]
-[--style full] [--repeat 3]``. It writes ``--n`` generated clocks in the course's format
+[--style full] [--repeat 3] [--turns N]``. It writes ``--n`` generated clocks in the course's format
 (``images.npy`` and ``labels.npy``, ``--size`` pixels) to a temporary folder, reads them
 with ``read_clocks`` ``--repeat`` times, and prints the best time: loading the model,
-resizing the images to its input, predicting and decoding, i.e. what a user waits for.
+resizing the images to its input, predicting (a dial reader: at ``--turns`` quarter turns,
+four by default, as ``tunekit clocks read``) and decoding, i.e. what a user waits for.
 Its last line is ``clocks per second X`` and the error summary of the last reading.
 """
 
@@ -29,6 +30,7 @@ def main() -> None:
     parser.add_argument("--style", default="full")
     parser.add_argument("--seed", type=int, default=123)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--turns", type=int, default=None, help="default: clocks read's")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         images, labels = generate_clocks(
@@ -39,12 +41,15 @@ def main() -> None:
         for _ in range(args.repeat):
             start = time.perf_counter()
             readings = read_clocks(
-                [Path(folder) / "images.npy"], args.model, Path(folder) / "labels.npy"
+                [Path(folder) / "images.npy"], args.model, Path(folder) / "labels.npy", args.turns
             )
             times.append(time.perf_counter() - start)
     best = min(times)
     metrics = readings.metrics or {}
-    print(f"{args.n} {args.style} clocks at {args.size} px, model input {readings.input_size}")
+    print(
+        f"{args.n} {args.style} clocks at {args.size} px, model input {readings.input_size}, "
+        f"views {readings.turns} (quarter turns)"
+    )
     print(f"seconds per reading: {', '.join(f'{t:.2f}' for t in times)}")
     print(
         f"mean error {metrics.get('time_error', float('nan')):.2f} min, "
