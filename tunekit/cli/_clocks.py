@@ -152,9 +152,8 @@ def clocks_read(
             "--turns",
             help="Read each image at this many quarter turns, 1-4, and average what the "
             "views say: a dial reader (the pretrained one) errs on different clocks at each "
-            "turn. 1 predicts once instead of four times. Default: 4 for a dial reader, 1 for "
-            "others, "
-            "whose output does not turn with the clock.",
+            "turn. 1 predicts once instead of four times. Default: 4 for a dial reader, "
+            "1 for others, whose output does not turn with the clock.",
             show_default=False,
         ),
     ] = None,
