@@ -11,7 +11,7 @@ from tunekit.clocktime import labels_to_minutes, time_error
 from tunekit.data.clock_geometry import dial_geometry
 from tunekit.data.clocks import FULL, generate_clocks
 from tunekit.errors import InvalidConfigError
-from tunekit.hypermodels.clock import decode, read_output, reading_turns
+from tunekit.hypermodels.clock import decode, reading_turns
 from tunekit.hypermodels.clock_dial import encode_dial, soft_angles
 from tunekit.hypermodels.dial_decoding import (
     ANGLES,
@@ -129,9 +129,3 @@ def test_reading_turns_defaults_to_four_for_dials_and_one_for_others():
     for bad in (0, 5, -1, 2.0):
         with pytest.raises(InvalidConfigError, match="1 to 4 quarter turns"):
             reading_turns("dial", bad)
-
-
-def test_read_output_reads_other_representations_once():
-    calls = []
-    output = read_output("multihead", lambda x: calls.append(x) or "out", np.zeros((2, 8, 8)))
-    assert output == "out" and len(calls) == 1

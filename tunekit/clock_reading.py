@@ -55,6 +55,8 @@ class ClockReadings:
         metrics: The errors summarised by :func:`tunekit.clocktime.time_metrics`
             (``time_error`` is the mean), or None without labels.
         turns: Quarter turns each image was read at (a dial reader averages the views).
+        centre_rings: Rings of 8 dial centres each view was also read at, around the
+            one the reader's finder gives (0: its centre only).
     """
 
     model: str
@@ -65,6 +67,7 @@ class ClockReadings:
     true_minutes: tuple[int, ...] | None = None
     metrics: dict[str, float] | None = None
     turns: int = 1
+    centre_rings: int = 0
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -106,6 +109,7 @@ def read_clocks(
     model: Path | None = None,
     labels: Path | None = None,
     turns: int | None = None,
+    centre_rings: int | None = None,
 ) -> ClockReadings:
     """Read the time on every image of ``inputs`` with a clock reader.
 
@@ -118,16 +122,18 @@ def read_clocks(
             one per image in order; hours are read modulo 12.
         turns: Quarter turns to read each image at, 1-4 (a dial reader averages what the
             views say); None: four for a dial reader, else 1.
+        centre_rings: Rings of 8 dial centres to read each view at around the one a dial
+            reader finds, 0 to 2; None: 2 for a dial reader (17 centres), else 0.
 
     Raises:
         TunekitError: The reader is not a clock model, or none is installed, or it gave
             no time for an image (its output is not a number), or it cannot read
-            ``turns`` views.
+            ``turns`` or ``centre_rings`` views.
         DataNotFoundError: An input or the labels file does not exist.
         DataFormatError: An input is not an image or array of images, or the labels are
             not one valid [hour, minute] per image.
     """
-    from tunekit.hypermodels.clock import reading_turns
+    from tunekit.hypermodels.clock import reading_centre_rings, reading_turns
 
     with _reader_file(model) as path:
         info = reader_info(path)
@@ -135,13 +141,16 @@ def read_clocks(
         size = (int(info.input_shape[0]), int(info.input_shape[1]))
         images, sources = load_images(inputs, size)
         true = None if labels is None else _read_labels(Path(labels), len(images))
-        output = clock_output(load_model_file(path), images, info, views)
+        reader = load_model_file(path)
+        rings = reading_centre_rings(reader, centre_rings)
+        output = clock_output(reader, images, info, views, rings)
     minutes = decode_times(str(info.representation), output, sources)
     return ClockReadings(
         model="pretrained" if model is None else str(model),
         representation=str(info.representation),
         input_size=size,
         turns=views,
+        centre_rings=rings,
         sources=sources,
         minutes=tuple(minutes.tolist()),
         true_minutes=None if true is None else tuple(true.tolist()),

@@ -62,7 +62,12 @@ def readings_table(readings: ClockReadings, top: int = 20) -> Table:
     """The time read on each of the first ``top`` clocks, and its error given the true time."""
     count = len(readings.sources)
     title = f"Times read by {readings.model} ({readings.representation}"
-    title += f", {readings.turns} quarter turns averaged)" if readings.turns > 1 else ")"
+    views = []
+    if readings.turns > 1:
+        views.append(f"{readings.turns} quarter turns")
+    if readings.centre_rings:
+        views.append(f"{1 + 8 * readings.centre_rings} dial centres")
+    title += f", {' x '.join(views)} averaged)" if views else ")"
     if count > top:
         title += f": first {top} of {count}"
     table = Table(title=title, title_justify="left")

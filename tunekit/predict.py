@@ -91,13 +91,20 @@ def model_output(model: Any, x: np.ndarray, info: ModelInfo | None) -> Any:
     return model.predict(prepare_inputs(x, info), batch_size=_BATCH, verbose=0)
 
 
-def clock_output(model: Any, x: np.ndarray, info: ModelInfo, turns: int | None = None) -> Any:
-    """A clock model's raw output for images as saved, at ``turns`` quarter turns of each
-    (``tunekit.hypermodels.clock.read_output``; None: the representation's default)."""
+def clock_output(
+    model: Any,
+    x: np.ndarray,
+    info: ModelInfo,
+    turns: int | None = None,
+    centre_rings: int | None = None,
+) -> Any:
+    """A clock model's raw output for images as saved, read at ``turns`` quarter turns
+    and ``centre_rings`` rings of dial centres (``tunekit.hypermodels.clock.read_output``;
+    None: the model's defaults)."""
     from tunekit.hypermodels.clock import read_output
 
     return read_output(
-        str(info.representation), lambda images: model_output(model, images, info), x, turns
+        str(info.representation), model, prepare_inputs(x, info), turns, centre_rings
     )
 
 

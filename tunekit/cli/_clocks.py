@@ -157,6 +157,18 @@ def clocks_read(
             show_default=False,
         ),
     ] = None,
+    centre_rings: Annotated[
+        int | None,
+        typer.Option(
+            "--centre-rings",
+            help="Also read each view with the dial unrolled around 8 points on each of "
+            "this many rings (0-2) round the centre a dial reader finds, 2 and 4 pixels "
+            "out at 128 px, and average: the finder is a few pixels off on many clocks. "
+            "0 reads at its centre only, 17 times faster. Default: 2 for a dial reader "
+            "(17 centres), 0 for others.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read the time on clock images with a clock model.
 
@@ -169,9 +181,13 @@ def clocks_read(
 
     if turns is not None:
         check_whole("read", "turns", turns, 1, 4)
+    if centre_rings is not None:
+        check_whole("read", "centre-rings", centre_rings, 0, 2)
     if output is not None:
         check_out(output)
-    readings = read_clocks(inputs, model=model, labels=labels, turns=turns)
+    readings = read_clocks(
+        inputs, model=model, labels=labels, turns=turns, centre_rings=centre_rings
+    )
     out.print(readings_table(readings, top=_SHOWN))
     count = len(readings.sources)
     if output is not None:

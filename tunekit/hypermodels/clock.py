@@ -12,6 +12,7 @@ network lacks (it stays at chance on fully rotated clocks).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -131,32 +132,70 @@ def reading_turns(representation: str, turns: int | None = None) -> int:
     return turns
 
 
+def reading_centre_rings(model: Any, rings: int | None = None) -> int:
+    """The rings of dial centres ``read_output`` reads a dial model at around its
+    finder's centre (``dial_views``): ``rings``, checked, or for None all of
+    ``CENTRE_RADII`` where the model unrolls a dial, else 0.
+
+    Raises:
+        InvalidConfigError: ``rings`` is out of range, or above 0 for a model that
+            unrolls no dial.
+    """
+    from tunekit.hypermodels.dial_views import CENTRE_RADII, has_dial
+
+    dial = has_dial(model)
+    if rings is None:
+        return len(CENTRE_RADII) if dial else 0
+    if not (isinstance(rings, int) and 0 <= rings <= len(CENTRE_RADII)):
+        raise InvalidConfigError(
+            f"centre_rings must be 0 to {len(CENTRE_RADII)} rings of dial centres, not {rings}."
+        )
+    if rings and not dial:
+        raise InvalidConfigError(
+            f"centre_rings={rings} needs a dial reader: this model does not unroll a dial "
+            "around a centre it finds, so it is read at its own view only (centre_rings=0)."
+        )
+    return rings
+
+
 def read_output(
     representation: str,
-    predict: Callable[[np.ndarray], Any],
+    model: Any,
     images: np.ndarray,
     turns: int | None = None,
+    centre_rings: int | None = None,
 ) -> Any:
-    """A clock model's output for ``images``, read at ``reading_turns`` quarter turns.
+    """A clock model's output for ``images``, read at several views and averaged.
 
     A representation whose output turns with the clock (``dial``) reads each image as
-    given and turned by 90, 180 and 270 degrees, and averages what the views say
-    (``dial_decoding.read_turned``): they fail on different clocks. ``decode`` turns the
-    result into times.
+    given and turned by 90, 180 and 270 degrees (``dial_decoding.read_turned``), and
+    each view at its finder's dial centre and at rings of centres around it
+    (``dial_views.centred_predict``): the views fail on different clocks, and the
+    average of their angle distributions is read as one. ``decode`` turns the result
+    into times.
 
     Args:
         representation: The model's representation.
-        predict: The model's raw output for a batch of images.
+        model: The Keras model.
         images: The clocks, as the model takes them.
-        turns: Views to average, 1-4; None: ``reading_turns``'s default.
+        turns: Quarter turns to average, 1-4; None: ``reading_turns``'s default.
+        centre_rings: Rings of 8 dial centres around the finder's, 0 to
+            ``len(CENTRE_RADII)``; None: ``reading_centre_rings``'s default.
 
     Raises:
-        InvalidConfigError: ``turns`` is not one ``reading_turns`` allows.
+        InvalidConfigError: ``turns`` or ``centre_rings`` is not one this model allows.
     """
     views = reading_turns(representation, turns)
+    rings = reading_centre_rings(model, centre_rings)
     read_turned = get_representation(representation).read_turned
     if read_turned is None:
-        return predict(images)
+        return _predict(model, images)
+    if rings:
+        from tunekit.hypermodels.dial_views import centre_offsets, centred_predict
+
+        predict = centred_predict(model, centre_offsets(rings))
+    else:
+        predict = functools.partial(_predict, model)
     return read_turned(predict, images, views)
 
 
@@ -283,11 +322,12 @@ def evaluate_clock(
     """Test metrics decoded to times, and every test image's error for the report.
 
     The test clocks are read as ``tunekit clocks read`` reads them (``read_output``: a dial
-    reader at four quarter turns); validation clocks, read every epoch, once.
+    reader at four quarter turns and 17 dial centres); validation clocks, read every
+    epoch, once.
     """
     true = labels_to_minutes(y)
     representation = values["representation"]
-    output = read_output(representation, lambda images: _predict(model, images), np.asarray(x))
+    output = read_output(representation, model, np.asarray(x))
     pred = decode(representation, output)
     extra = {
         "true_minutes": true.astype(int).tolist(),

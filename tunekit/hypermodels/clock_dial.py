@@ -38,7 +38,8 @@ minute hand."""
 GEOMETRY_WEIGHT = 50.0
 """The geometry's squared error is a few hundredths; this brings it level with the angles."""
 
-_GEOMETRY_SIZE = 32  # the geometry network sees the image averaged down to about this size
+_GEOMETRY_SIZE = 32  # the coarse finder sees the image averaged down to about this size
+_HEAT_SIZE = 64  # the heat-map finder sees it averaged down to about this size
 
 
 def soft_angles(angles: np.ndarray) -> np.ndarray:
@@ -124,26 +125,71 @@ def angle_scores(keras: Any, features: Any, source: str = "near") -> Any:
     return keras.layers.Reshape((ANGLES,))(score)
 
 
+def coarse_finder(keras: Any, pixels: Any, image_size: int) -> Any:
+    """``(B, 5)`` dial geometry regressed from a view averaged down to about 32 pixels."""
+    g = keras.layers.AveragePooling2D(max(1, image_size // _GEOMETRY_SIZE))(pixels)
+    for filters in (16, 32, 64):
+        g = _block(keras, g, filters, 2)
+    g = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(g))
+    return keras.layers.Dense(5, name="geometry")(g)
+
+
+def _conv(keras: Any, x: Any, filters: int, dilation: int = 1) -> Any:
+    x = keras.layers.Conv2D(filters, 3, padding="same", dilation_rate=dilation, use_bias=False)(x)
+    return keras.layers.ReLU()(keras.layers.BatchNormalization()(x))
+
+
+def heat_finder(keras: Any, pixels: Any, image_size: int) -> Any:
+    """``(B, 5)`` dial geometry whose centre is where a heat map points.
+
+    A view of about 64 pixels goes down to a quarter of its size, where dilated
+    convolutions see the whole dial, and back up to half its size beside the features
+    found there; a 1x1 convolution scores every cell as the centre and
+    :class:`~tunekit.hypermodels.dial_layers.SoftArgmax2D` takes the scores' mean. A
+    convolution finds the hub where the hands meet at any place in the image, which a
+    dense regression of the coordinates must learn place by place. The stretch is
+    regressed from the coarse features.
+    """
+    from tunekit.hypermodels.dial_layers import SoftArgmax2D
+
+    view = keras.layers.AveragePooling2D(max(1, image_size // _HEAT_SIZE))(pixels)
+    fine = _conv(keras, keras.layers.MaxPooling2D(2)(_conv(keras, view, 16)), 32)
+    coarse = _conv(keras, keras.layers.MaxPooling2D(2)(fine), 64)
+    coarse = _conv(keras, _conv(keras, coarse, 64, 2), 64, 4)
+    up = keras.layers.UpSampling2D(2, interpolation="bilinear")(coarse)
+    heat = keras.layers.Conv2D(1, 1)(_conv(keras, keras.layers.Concatenate()([up, fine]), 32))
+    centre = SoftArgmax2D()(heat)
+    shape = keras.layers.Concatenate()(
+        [
+            keras.layers.GlobalAveragePooling2D()(coarse),
+            keras.layers.Flatten()(keras.layers.AveragePooling2D(4)(coarse)),
+        ]
+    )
+    stretch = keras.layers.Dense(3)(keras.layers.Dense(64, activation="relu")(shape))
+    return keras.layers.Concatenate(name="geometry")([centre, stretch])
+
+
 def dial_model(
-    keras: Any, inputs: Any, image_size: int, twelve_from: str = "near"
+    keras: Any,
+    inputs: Any,
+    image_size: int,
+    twelve_from: str = "near",
+    finder: str = "coarse",
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The dial reader's outputs on ``(S, S)`` uint8 ``inputs``, and their losses.
 
     ``twelve_from`` is where the 12 is looked for: ``near`` scores each angle by what lies
     within about 40 degrees of it; ``ring`` lets every angle of the dial vote for where the
     12 is, so the 12 is also found from the other numerals, which on a turned clock keep
-    their places and their slant relative to it.
+    their places and their slant relative to it. ``finder`` finds the dial:
+    ``coarse_finder`` or ``heat_finder``.
     """
     from tunekit.hypermodels.dial_layers import CircularCorrelation, CircularPad, DialStrip
 
     pixels = keras.layers.Reshape((image_size, image_size, 1))(inputs)
     pixels = keras.layers.Rescaling(1 / 255.0)(pixels)
-    # 1. Where the dial is: a coarse view is enough for its centre and shape.
-    g = keras.layers.AveragePooling2D(max(1, image_size // _GEOMETRY_SIZE))(pixels)
-    for filters in (16, 32, 64):
-        g = _block(keras, g, filters, 2)
-    g = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(g))
-    geometry = keras.layers.Dense(5, name="geometry")(g)
+    # 1. Where the dial is.
+    geometry = (heat_finder if finder == "heat" else coarse_finder)(keras, pixels, image_size)
     # 2-3. The dial unrolled, read by convolutions that wrap around the angles.
     x = DialStrip(RADII, ANGLES)([pixels, geometry])
     for filters in (16, 32, 64):
@@ -179,3 +225,10 @@ def ring_dial_model(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The dial reader whose 12 is found by a vote of the whole ring (``dial_model``)."""
     return dial_model(keras, inputs, image_size, twelve_from="ring")
+
+
+def heat_dial_model(
+    keras: Any, inputs: Any, image_size: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dial reader whose dial centre is where a heat map points (``heat_finder``)."""
+    return dial_model(keras, inputs, image_size, finder="heat")

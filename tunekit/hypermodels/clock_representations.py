@@ -22,7 +22,13 @@ import numpy as np
 
 from tunekit.clocktime import DIAL, labels_to_minutes
 from tunekit.errors import UnknownNameError
-from tunekit.hypermodels.clock_dial import decode_dial, dial_model, encode_dial, ring_dial_model
+from tunekit.hypermodels.clock_dial import (
+    decode_dial,
+    dial_model,
+    encode_dial,
+    heat_dial_model,
+    ring_dial_model,
+)
 from tunekit.hypermodels.dial_decoding import read_turned
 
 #: ``head(keras, features) -> (outputs, loss)``: output layers and the loss they train on.
@@ -294,6 +300,15 @@ _REGISTERED = (
         encode_dial,
         decode_dial,
         model=ring_dial_model,
+        needs_geometry=True,
+        read_turned=read_turned,
+    ),
+    Representation(
+        "dial_heat",
+        "beyond the seed: the dial, its centre found where a heat map of the image points",
+        encode_dial,
+        decode_dial,
+        model=heat_dial_model,
         needs_geometry=True,
         read_turned=read_turned,
     ),

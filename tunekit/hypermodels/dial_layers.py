@@ -139,3 +139,29 @@ class CircularCorrelation(keras.layers.Layer):
     def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:
         """The shape of ``a``."""
         return tuple(input_shape[0])
+
+
+@keras.saving.register_keras_serializable(package="tunekit")
+class SoftArgmax2D(keras.layers.Layer):
+    """Where a ``(B, H, W, 1)`` heat map points: its softmax's mean (x, y) in half-images.
+
+    The image's middle is (0, 0) and its edges -1 and 1, as the dial geometry writes a
+    centre, so a map of any size points into the same frame. The mean of a softmax moves
+    smoothly with the scores, so the point is finer than the map's cells.
+    """
+
+    def call(self, heat: Any) -> Any:
+        """``(B, 2)``: the mean x and y under the softmax of ``heat``."""
+        height, width = heat.shape[1], heat.shape[2]
+        weights = ops.softmax(ops.reshape(heat, (-1, height * width)), axis=-1)
+        ys, xs = np.meshgrid(
+            (np.arange(height) + 0.5) / height * 2 - 1,
+            (np.arange(width) + 0.5) / width * 2 - 1,
+            indexing="ij",
+        )
+        grid = np.stack([xs.ravel(), ys.ravel()], axis=1).astype("float32")
+        return ops.matmul(weights, ops.convert_to_tensor(grid))
+
+    def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:
+        """``(batch, 2)``."""
+        return (input_shape[0], 2)
