@@ -1,11 +1,13 @@
 """How fast a clock reader reads: clocks per second, end to end, as ``tunekit clocks read``.
 
 Run with ``python benchmarks/clock_reading.py MODEL.keras [--n 1800] [--size 150]
-[--style full] [--repeat 3] [--turns N]``. It writes ``--n`` generated clocks in the course's format
-(``images.npy`` and ``labels.npy``, ``--size`` pixels) to a temporary folder, reads them
+[--style full] [--repeat 3] [--turns N] [--centre-rings R]``. It writes ``--n`` generated
+clocks in the course's format (``images.npy`` and ``labels.npy``, ``--size`` pixels) to a
+temporary folder, reads them
 with ``read_clocks`` ``--repeat`` times, and prints the best time: loading the model,
-resizing the images to its input, predicting (a dial reader: at ``--turns`` quarter turns,
-four by default, as ``tunekit clocks read``) and decoding, i.e. what a user waits for.
+resizing the images to its input, predicting (a dial reader: at ``--turns`` quarter turns
+and ``--centre-rings`` rings of dial centres, by default as ``tunekit clocks read``) and
+decoding, i.e. what a user waits for.
 Its last line is ``clocks per second X`` and the error summary of the last reading.
 """
 
@@ -31,6 +33,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=123)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--turns", type=int, default=None, help="default: clocks read's")
+    parser.add_argument("--centre-rings", type=int, default=None, help="default: clocks read's")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         images, labels = generate_clocks(
@@ -41,14 +44,18 @@ def main() -> None:
         for _ in range(args.repeat):
             start = time.perf_counter()
             readings = read_clocks(
-                [Path(folder) / "images.npy"], args.model, Path(folder) / "labels.npy", args.turns
+                [Path(folder) / "images.npy"],
+                args.model,
+                Path(folder) / "labels.npy",
+                args.turns,
+                args.centre_rings,
             )
             times.append(time.perf_counter() - start)
     best = min(times)
     metrics = readings.metrics or {}
     print(
         f"{args.n} {args.style} clocks at {args.size} px, model input {readings.input_size}, "
-        f"views {readings.turns} (quarter turns)"
+        f"views {readings.turns} quarter turns x {1 + 8 * readings.centre_rings} dial centres"
     )
     print(f"seconds per reading: {', '.join(f'{t:.2f}' for t in times)}")
     print(

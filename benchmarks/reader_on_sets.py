@@ -1,7 +1,7 @@
 """A clock reader's errors on several sets of course-format clocks, as a user measures them.
 
 Run with ``python benchmarks/reader_on_sets.py OUT DIR [DIR ...] [--model FILE.keras]
-[--turns N]`` (``--turns`` is passed on to ``tunekit clocks read``).
+[--turns N] [--centre-rings R]`` (both passed on to ``tunekit clocks read``).
 Each ``DIR`` holds ``images.npy`` and ``labels.npy`` (``tunekit clocks generate`` writes
 them; ``benchmarks/other_renderer.py`` draws clocks of another renderer). For each, the
 script runs ``tunekit clocks read DIR/images.npy --labels DIR/labels.npy --out
@@ -63,13 +63,16 @@ def change_from(out: Path, against: Path, name: str) -> dict[str, float]:
     return {"delta_mean": change.delta, "delta_lo": change.lo, "delta_hi": change.hi}
 
 
-def read_set(folder: Path, out: Path, model: Path | None, turns: int | None) -> dict[str, float]:
+def read_set(
+    folder: Path, out: Path, model: Path | None, turns: int | None, rings: int | None
+) -> dict[str, float]:
     """Read one set with ``tunekit clocks read``; its metrics from the readings file."""
     readings = out / f"readings-{folder.name}.csv"
     command = [sys.executable, "-m", "tunekit", "clocks", "read", str(folder / "images.npy")]
     command += ["--labels", str(folder / "labels.npy"), "--out", str(readings)]
     command += ["--model", str(model)] if model is not None else []
     command += ["--turns", str(turns)] if turns is not None else []
+    command += ["--centre-rings", str(rings)] if rings is not None else []
     wide = {**os.environ, "COLUMNS": "120"}  # the table's rows on one line each
     done = subprocess.run(command, capture_output=True, text=True, env=wide)
     (out / f"read-{folder.name}.txt").write_text(done.stdout + done.stderr)
@@ -107,10 +110,12 @@ def main() -> None:
         "--against", type=Path, default=None, help="OUT of another model's run on these sets"
     )
     parser.add_argument("--turns", type=int, default=None, help="default: clocks read's")
+    parser.add_argument("--centre-rings", type=int, default=None, help="default: clocks read's")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     results = {
-        folder.name: read_set(folder, args.out, args.model, args.turns) for folder in args.sets
+        folder.name: read_set(folder, args.out, args.model, args.turns, args.centre_rings)
+        for folder in args.sets
     }
     if args.against is not None:
         for name in results:

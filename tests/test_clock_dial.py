@@ -55,13 +55,14 @@ def test_the_correlation_of_the_12_and_a_hand_is_the_reading():
     assert (np.abs(np.argmax(reading, axis=1) - want) % ANGLES <= 1).all()
 
 
-def test_a_dial_model_trains_on_generated_clocks_and_on_labels_alone():
+@pytest.mark.parametrize("representation", ["dial", "dial_heat"])
+def test_a_dial_model_trains_on_generated_clocks_and_on_labels_alone(representation):
     from tunekit.hypermodels._family import DataShape
     from tunekit.hypermodels.clock import build_clock, decode, encode
 
     images, labels = generate_clocks(16, image_size=32, seed=1, style=FULL)
     geometry = dial_geometry(16, image_size=32, seed=1, style=FULL)
-    values = {"representation": "dial", "backbone": "seed", "learning_rate": 0.001}
+    values = {"representation": representation, "backbone": "seed", "learning_rate": 0.001}
     model = build_clock(values, DataShape(input_shape=(32, 32), num_classes=0))
     with_geometry = model.fit(images, encode("dial", labels, geometry), epochs=1, verbose=0)
     labels_only = model.fit(images, encode("dial", labels), epochs=1, verbose=0)
@@ -74,6 +75,19 @@ def test_a_dial_model_trains_on_generated_clocks_and_on_labels_alone():
     pred = decode("dial", model.predict(images, verbose=0))
     assert pred.shape == (16,) and np.isfinite(pred).all()
     assert time_error(labels_to_minutes(labels), pred).max() <= 360
+
+
+def test_the_heat_map_points_at_its_hottest_cell_in_half_images():
+    from tunekit.hypermodels.dial_layers import SoftArgmax2D
+
+    heat = np.full((2, 8, 4, 1), -50.0, dtype="float32")
+    heat[0, 0, 3] = 50.0  # top row, rightmost column
+    heat[1, 5, 1] = 50.0
+    point = np.asarray(SoftArgmax2D()(heat))
+    np.testing.assert_allclose(point[0], [0.75, -0.875], atol=1e-4)  # (x, y), cell centres
+    np.testing.assert_allclose(point[1], [-0.25, 0.375], atol=1e-4)
+    flat = np.asarray(SoftArgmax2D()(np.zeros((1, 8, 4, 1), dtype="float32")))
+    np.testing.assert_allclose(flat, 0.0, atol=1e-6)  # an even map points at the middle
 
 
 def test_a_tiny_dial_study_trains_on_every_kind_of_training_clocks(tmp_path):

@@ -382,6 +382,15 @@ BAD = {
     "turns for a reader that does not turn": (
         lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--turns", "2"],
         "turns=2 needs a dial reader"),
+    "negative centre rings": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--centre-rings", "-1"],
+        "--centre-rings must be at least 0"),
+    "three centre rings": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--centre-rings", "3"],
+        "--centre-rings must be at most 2"),
+    "centre rings for a reader without a dial": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--centre-rings", "1"],
+        "centre_rings=1 needs a dial reader"),
 }  # fmt: skip
 
 
@@ -477,6 +486,9 @@ def test_help_explains_every_argument_and_option():
         "--turns",
         "quarter turns, 1-4",
         "Default: 4 for a dial reader",
+        "--centre-rings",
+        "0 reads at its centre only",
+        "Default: 2 for a dial reader (17 centres)",
     ):
         assert expected in text
 
@@ -550,7 +562,7 @@ def test_the_shipped_reader_is_small_and_reads_upright_clocks(tmp_path):
     np.save(tmp_path / "images.npy", images)
     np.save(tmp_path / "labels.npy", labels)
     readings = clock_reading.read_clocks([tmp_path / "images.npy"], labels=tmp_path / "labels.npy")
-    assert readings.representation == "dial" and readings.input_size == (128, 128)
-    assert readings.turns == 4
+    assert readings.representation.startswith("dial") and readings.input_size == (128, 128)
+    assert readings.turns == 4 and readings.centre_rings == 2
     assert readings.metrics["time_error_median"] <= 1.0  # measured 0.00 on 1,800 (whole minutes)
     assert readings.metrics["hour_accuracy"] >= 0.9  # measured 99.9%
