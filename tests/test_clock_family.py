@@ -161,10 +161,11 @@ def test_a_study_of_clock_files_says_its_recipe_and_starts_from_the_shipped_read
     from tunekit.data.clock_files import save_clock_files
     from tunekit.data.clocks import generate_clocks
     from tunekit.hypermodels import DataShape, get_family
+    from tunekit.hypermodels.clock import SHIPPED_REPRESENTATION
     from tunekit.records.study import read_records
     from tunekit.records.trial import TrialStatus
 
-    dial = {**REFERENCE, "representation": "dial"}
+    dial = {**REFERENCE, "representation": SHIPPED_REPRESENTATION}
     get_family("clock").build(dial, DataShape((32, 32), 0)).save(tmp_path / "reader.keras")
     monkeypatch.setattr(clock_reading, "pretrained_reader", lambda: tmp_path / "reader.keras")
     course = save_clock_files(tmp_path / "course", *generate_clocks(100, image_size=32))
@@ -172,7 +173,10 @@ def test_a_study_of_clock_files_says_its_recipe_and_starts_from_the_shipped_read
     result = CliRunner().invoke(app, [*args, "--dir", str(tmp_path / "runs")],
                                 env={"COLUMNS": "300"})  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "Images from files: the reference trains with representation=dial, " in result.output
+    recipe = (
+        f"Images from files: the reference trains with representation={SHIPPED_REPRESENTATION}, "
+    )
+    assert recipe in result.output
     assert "Files larger than 128x128 are area-averaged to it" in result.output
     (study_dir,) = (tmp_path / "runs").iterdir()
     (record,), _ = read_records(study_dir)

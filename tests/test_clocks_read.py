@@ -25,6 +25,7 @@ from tunekit.data.image_files import (
     to_grey,
 )
 from tunekit.hypermodels import DataShape, get_family
+from tunekit.hypermodels.clock import SHIPPED_REPRESENTATION
 from tunekit.modelfile import MODEL_INFO_FILE
 from tunekit.records.layout import CHECKPOINT_FILE
 from tunekit.records.trial import TrialRecord, TrialStatus
@@ -485,7 +486,7 @@ def test_help_explains_every_argument_and_option():
         "CSV file",
         "--turns",
         "quarter turns, 1-4",
-        "Default: 4 for a dial reader",
+        "1 for the pretrained reader",
         "--centre-rings",
         "0 reads at its centre only",
         "Default: 2 for a dial reader (17 centres)",
@@ -562,7 +563,8 @@ def test_the_shipped_reader_is_small_and_reads_upright_clocks(tmp_path):
     np.save(tmp_path / "images.npy", images)
     np.save(tmp_path / "labels.npy", labels)
     readings = clock_reading.read_clocks([tmp_path / "images.npy"], labels=tmp_path / "labels.npy")
-    assert readings.representation.startswith("dial") and readings.input_size == (128, 128)
-    assert readings.turns == 4 and readings.centre_rings == 2
+    assert readings.representation == SHIPPED_REPRESENTATION  # what a pretrained start builds
+    assert readings.input_size == (128, 128)
+    assert readings.turns == 1 and readings.centre_rings == 2  # dial_heat's defaults
     assert readings.metrics["time_error_median"] <= 1.0  # measured 0.00 on 1,800 (whole minutes)
     assert readings.metrics["hour_accuracy"] >= 0.9  # measured 99.9%

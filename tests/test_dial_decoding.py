@@ -121,8 +121,9 @@ def test_the_views_that_agree_outvote_one_that_errs():
     np.testing.assert_array_equal(most_likely_times(**together), minutes)
 
 
-def test_reading_turns_defaults_to_four_for_dials_and_one_for_others():
+def test_reading_turns_defaults_to_the_representations_own():
     assert reading_turns("dial") == 4 and reading_turns("dial_ring", 2) == 2
+    assert reading_turns("dial_heat") == 1 and reading_turns("dial_heat", 4) == 4
     assert reading_turns("multihead") == 1 and reading_turns("multihead", 1) == 1
     with pytest.raises(InvalidConfigError, match="needs a dial reader"):
         reading_turns("multihead", 4)

@@ -151,9 +151,10 @@ def clocks_read(
         typer.Option(
             "--turns",
             help="Read each image at this many quarter turns, 1-4, and average what the "
-            "views say: a dial reader (the pretrained one) errs on different clocks at each "
-            "turn. 1 predicts once instead of four times. Default: 4 for a dial reader, "
-            "1 for others, whose output does not turn with the clock.",
+            "views say: a dial reader errs on different clocks at each turn. Default: the "
+            "reader's (1 for the pretrained reader; 4 for dial and dial_ring readers, whose "
+            "coarse dial finder gains most from it; 1 for readers whose output does not "
+            "turn with the clock).",
             show_default=False,
         ),
     ] = None,
@@ -162,7 +163,7 @@ def clocks_read(
         typer.Option(
             "--centre-rings",
             help="Also read each view with the dial unrolled around 8 points on each of "
-            "this many rings (0-2) round the centre a dial reader finds, 2 and 4 pixels "
+            "this many rings (0-2) round the centre a dial reader finds, 4 and 6 pixels "
             "out at 128 px, and average: the finder is a few pixels off on many clocks. "
             "0 reads at its centre only, 17 times faster. Default: 2 for a dial reader "
             "(17 centres), 0 for others.",

@@ -48,12 +48,16 @@ REFERENCE: dict[str, Any] = {
     "start": "scratch",  # random weights, as the seed's
 }
 
+#: The representation of the reader shipped with tunekit (``tunekit/pretrained/``), the
+#: network a ``pretrained`` start must have.
+SHIPPED_REPRESENTATION = "dial_heat"
+
 #: The reference for a course's fixed files (``--data-dir``), where no new clock can be
 #: drawn: the shipped reader, which already finds the dial, its 12 and hands on clocks
 #: in general, learns the files' clocks, each image turned anew every epoch (a turned
 #: clock keeps its time), at a quarter of its own learning rate, decaying.
 FILES_REFERENCE: dict[str, Any] = {
-    "representation": "dial",
+    "representation": SHIPPED_REPRESENTATION,
     "training_clocks": "turned",
     "start": "pretrained",
     "learning_rate": 0.0005,
@@ -80,7 +84,8 @@ _SPACES = (
           "upright to any angle over the first half of the epochs (these two: generated "
           "clocks only), or the fixed split with each image turned anew each epoch"),
     Space("start", "start", STARTS,
-          "random weights, or the reader shipped with tunekit (representation=dial), "
+          f"random weights, or the reader shipped with tunekit (representation="
+          f"{SHIPPED_REPRESENTATION}), "
           "which then learns the clocks at hand (pretrained_frozen_norm: its batch "
           "normalisation keeps the reader's statistics)"),
 )  # fmt: skip
@@ -113,15 +118,18 @@ def decode(representation: str, output: Any) -> np.ndarray:
 
 def reading_turns(representation: str, turns: int | None = None) -> int:
     """The quarter turns ``read_output`` reads each clock at: ``turns``, checked, or for
-    None all four where the representation's output turns with the clock, else 1.
+    None the representation's default (4 for ``dial`` and ``dial_ring``, whose coarse
+    finder errs differently at each turn; 1 for ``dial_heat`` and for representations
+    whose output does not turn with the clock).
 
     Raises:
         InvalidConfigError: ``turns`` is not 1-4, or above 1 for a representation whose
             output does not turn with the clock.
     """
-    turning = get_representation(representation).read_turned is not None
+    registered = get_representation(representation)
+    turning = registered.read_turned is not None
     if turns is None:
-        return QUARTER_TURNS if turning else 1
+        return registered.turns
     if not (isinstance(turns, int) and 1 <= turns <= QUARTER_TURNS):
         raise InvalidConfigError(f"turns must be 1 to {QUARTER_TURNS} quarter turns, not {turns}.")
     if turns > 1 and not turning:
@@ -167,12 +175,11 @@ def read_output(
 ) -> Any:
     """A clock model's output for ``images``, read at several views and averaged.
 
-    A representation whose output turns with the clock (``dial``) reads each image as
-    given and turned by 90, 180 and 270 degrees (``dial_decoding.read_turned``), and
-    each view at its finder's dial centre and at rings of centres around it
-    (``dial_views.centred_predict``): the views fail on different clocks, and the
-    average of their angle distributions is read as one. ``decode`` turns the result
-    into times.
+    A dial reader reads each image at its finder's dial centre and at rings of centres
+    around it (``dial_views.centred_predict``), and, for ``turns`` above 1, also turned
+    by 90, 180 and 270 degrees (``dial_decoding.read_turned``): the views fail on
+    different clocks, and the average of their angle distributions is read as one.
+    ``decode`` turns the result into times.
 
     Args:
         representation: The model's representation.
@@ -263,7 +270,8 @@ def start_from_pretrained(model: Any, frozen_norm: bool = False) -> None:
         raise InvalidConfigError(f"start=pretrained: {exc}") from None
     if [w.shape for w in model.weights] != [w.shape for w in shipped.weights]:
         raise InvalidConfigError(
-            "start=pretrained needs the shipped reader's network (representation=dial); "
+            "start=pretrained needs the shipped reader's network "
+            f"(representation={SHIPPED_REPRESENTATION}); "
             "this model's weights have other shapes."
         )
     model.set_weights(shipped.get_weights())
@@ -322,7 +330,7 @@ def evaluate_clock(
     """Test metrics decoded to times, and every test image's error for the report.
 
     The test clocks are read as ``tunekit clocks read`` reads them (``read_output``: a dial
-    reader at four quarter turns and 17 dial centres); validation clocks, read every
+    reader at its own quarter turns and 17 dial centres); validation clocks, read every
     epoch, once.
     """
     true = labels_to_minutes(y)
