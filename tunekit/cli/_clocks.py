@@ -183,7 +183,9 @@ def clocks_read(
     if turns is not None:
         check_whole("read", "turns", turns, 1, 4)
     if centre_rings is not None:
-        check_whole("read", "centre-rings", centre_rings, 0, 2)
+        from tunekit.hypermodels.dial_views import CENTRE_RINGS
+
+        check_whole("read", "centre-rings", centre_rings, 0, CENTRE_RINGS)
     if output is not None:
         check_out(output)
     readings = read_clocks(
