@@ -143,20 +143,20 @@ def reading_turns(representation: str, turns: int | None = None) -> int:
 def reading_centre_rings(model: Any, rings: int | None = None) -> int:
     """The rings of dial centres ``read_output`` reads a dial model at around its
     finder's centre (``dial_views``): ``rings``, checked, or for None all of
-    ``CENTRE_RADII`` where the model unrolls a dial, else 0.
+    ``CENTRE_RINGS`` where the model unrolls a dial, else 0.
 
     Raises:
         InvalidConfigError: ``rings`` is out of range, or above 0 for a model that
             unrolls no dial.
     """
-    from tunekit.hypermodels.dial_views import CENTRE_RADII, has_dial
+    from tunekit.hypermodels.dial_views import CENTRE_RINGS, has_dial
 
     dial = has_dial(model)
     if rings is None:
-        return len(CENTRE_RADII) if dial else 0
-    if not (isinstance(rings, int) and 0 <= rings <= len(CENTRE_RADII)):
+        return CENTRE_RINGS if dial else 0
+    if not (isinstance(rings, int) and 0 <= rings <= CENTRE_RINGS):
         raise InvalidConfigError(
-            f"centre_rings must be 0 to {len(CENTRE_RADII)} rings of dial centres, not {rings}."
+            f"centre_rings must be 0 to {CENTRE_RINGS} rings of dial centres, not {rings}."
         )
     if rings and not dial:
         raise InvalidConfigError(
@@ -187,7 +187,7 @@ def read_output(
         images: The clocks, as the model takes them.
         turns: Quarter turns to average, 1-4; None: ``reading_turns``'s default.
         centre_rings: Rings of 8 dial centres around the finder's, 0 to
-            ``len(CENTRE_RADII)``; None: ``reading_centre_rings``'s default.
+            ``CENTRE_RINGS``; None: ``reading_centre_rings``'s default.
 
     Raises:
         InvalidConfigError: ``turns`` or ``centre_rings`` is not one this model allows.

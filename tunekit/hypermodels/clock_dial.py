@@ -102,11 +102,15 @@ def masked_angle_loss(y_true: Any, y_pred: Any) -> Any:
     return _masked(keras.losses.categorical_crossentropy, y_true, y_pred, keras)
 
 
+def _conv(keras: Any, x: Any, filters: int, dilation: int = 1, padding: str = "same") -> Any:
+    """A 3x3 convolution, batch normalisation and ReLU."""
+    x = keras.layers.Conv2D(filters, 3, padding=padding, dilation_rate=dilation, use_bias=False)(x)
+    return keras.layers.ReLU()(keras.layers.BatchNormalization()(x))
+
+
 def _block(keras: Any, x: Any, filters: int, pool: Any, padding: str = "same") -> Any:
-    x = keras.layers.Conv2D(filters, 3, padding=padding, use_bias=False)(x)
-    x = keras.layers.BatchNormalization()(x)
-    x = keras.layers.ReLU()(x)
-    return keras.layers.MaxPooling2D(pool)(x)
+    """``_conv`` then max pooling by ``pool``."""
+    return keras.layers.MaxPooling2D(pool)(_conv(keras, x, filters, padding=padding))
 
 
 def angle_scores(keras: Any, features: Any, source: str = "near") -> Any:
@@ -132,11 +136,6 @@ def coarse_finder(keras: Any, pixels: Any, image_size: int) -> Any:
         g = _block(keras, g, filters, 2)
     g = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(g))
     return keras.layers.Dense(5, name="geometry")(g)
-
-
-def _conv(keras: Any, x: Any, filters: int, dilation: int = 1) -> Any:
-    x = keras.layers.Conv2D(filters, 3, padding="same", dilation_rate=dilation, use_bias=False)(x)
-    return keras.layers.ReLU()(keras.layers.BatchNormalization()(x))
 
 
 def heat_finder(keras: Any, pixels: Any, image_size: int) -> Any:

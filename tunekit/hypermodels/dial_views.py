@@ -37,10 +37,10 @@ def centre_offsets(rings: int = CENTRE_RINGS) -> np.ndarray:
     """``(1 + 8 * rings, 2)`` float32 offsets (x, y, half-images) from the finder's centre.
 
     Raises:
-        ValueError: ``rings`` is not 0 to ``len(CENTRE_RADII)``.
+        ValueError: ``rings`` is not 0 to ``CENTRE_RINGS``.
     """
-    if not 0 <= rings <= len(CENTRE_RADII):
-        raise ValueError(f"rings must be 0 to {len(CENTRE_RADII)}, not {rings}")
+    if not 0 <= rings <= CENTRE_RINGS:
+        raise ValueError(f"rings must be 0 to {CENTRE_RINGS}, not {rings}")
     points = [(0.0, 0.0)]
     for radius in CENTRE_RADII[:rings]:
         for k in range(_POINTS_PER_RING):
@@ -82,16 +82,13 @@ def centred_predict(
 
     def predict(images: np.ndarray) -> dict[str, np.ndarray]:
         seen, found = finder.predict(images, batch_size=_BATCH, verbose=0)
-        total: list[np.ndarray] = []
-        for dx, dy in offsets:
+        total = dict.fromkeys(DETECTORS, 0.0)
+        for offset in offsets:
             moved = np.array(found, dtype=np.float32)
-            moved[:, 0] += dx
-            moved[:, 1] += dy
+            moved[:, :2] += offset
             outputs = reader.predict([seen, moved], batch_size=_BATCH, verbose=0)
-            if not total:
-                total = [np.asarray(o, dtype=np.float64) for o in outputs]
-            else:
-                total = [t + o for t, o in zip(total, outputs, strict=True)]
-        return {name: t / len(offsets) for name, t in zip(DETECTORS, total, strict=True)}
+            for name, output in zip(DETECTORS, outputs, strict=True):
+                total[name] = total[name] + np.asarray(output, dtype=np.float64)
+        return {name: values / len(offsets) for name, values in total.items()}
 
     return predict
