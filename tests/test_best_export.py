@@ -230,3 +230,44 @@ def test_a_keras_file_whose_tunekit_member_is_not_an_object_has_no_info(tmp_path
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(MODEL_INFO_FILE, "[]")
     assert read_model_info(path) is None  # predicted as a plain keras model, no traceback
+
+
+def test_trial_picks_a_trial_that_is_not_the_best(loss_study, tmp_path):
+    best = find_best_trial(loss_study)
+    other = next(r for r in loss_study.records if r.trial_id != best.record.trial_id)
+    shown = runner.invoke(
+        app, ["best", str(loss_study.path), "--trial", str(int(other.trial_id))],
+        env={"COLUMNS": "300"},
+    )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    assert f"Trial of {loss_study.path}: trial {other.trial_id} ({other.label})" in shown.output
+    # The default keeps the best trial's weights only, and says so.
+    assert "--keep-checkpoints best" in " ".join(shown.output.split())
+    out = tmp_path / "other.keras"
+    result = runner.invoke(app, ["best", str(loss_study.path), "--trial", other.trial_id,
+                                 "--export", str(out)])  # fmt: skip
+    assert result.exit_code == 2
+    assert "--keep-checkpoints all" in " ".join(result.output.split())
+    assert not out.exists()
+
+
+def test_trial_by_its_number_exports_that_trial(loss_study, tmp_path):
+    from tunekit.tuning.best import find_trial
+
+    best = find_best_trial(loss_study)
+    picked = find_trial(loss_study, str(int(best.record.trial_id)))
+    assert picked.record.trial_id == best.record.trial_id and picked.weights == best.weights
+    out = tmp_path / "picked.keras"
+    result = runner.invoke(
+        app, ["best", str(loss_study.path), "--trial", best.record.trial_id, "--export", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+
+
+@pytest.mark.parametrize("trial", ["99", "abc", ""])
+def test_an_unknown_trial_is_one_line_and_exit_2(loss_study, trial):
+    result = runner.invoke(app, ["best", str(loss_study.path), "--trial", trial])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "its trials: 0000" in lines[0], result.output

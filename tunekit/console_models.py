@@ -23,11 +23,12 @@ def _metric(value: float, metric: str) -> str:
     return fmt_metric(value, metric) + metric_unit(metric)
 
 
-def best_trial_table(best: BestTrial) -> Table:
-    """The best trial: its hyper-parameters, its metrics and where its weights are."""
+def best_trial_table(best: BestTrial, picked: bool = False) -> Table:
+    """A trial, the best one unless ``picked``: its hyper-parameters, metrics and weights."""
     record = best.record
+    which = "Trial" if picked else "Best trial"
     table = Table(
-        title=f"Best trial of {best.study_dir}: trial {record.trial_id} ({record.label})",
+        title=f"{which} of {best.study_dir}: trial {record.trial_id} ({record.label})",
         title_justify="left",
         show_header=False,
     )

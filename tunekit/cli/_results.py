@@ -156,17 +156,27 @@ def best(
             "import tunekit.hypermodels.dial_layers).",
         ),
     ] = None,
+    trial: Annotated[
+        str | None,
+        typer.Option(
+            "--trial",
+            metavar="ID",
+            help="Show (and --export) this trial instead of the best, e.g. a reference "
+            "repeat: the number of its trial_* folder (0003 or 3). Only trials whose "
+            "weights were kept can be exported (--keep-checkpoints all keeps every one).",
+        ),
+    ] = None,
 ) -> None:
     """Show the best trial: its hyper-parameters, its metrics and where its weights are."""
     from tunekit.console_models import best_trial_table
     from tunekit.records.study import read_study
-    from tunekit.tuning.best import find_best_trial
+    from tunekit.tuning.best import find_best_trial, find_trial
 
     study = read_study(study_dir)
     for problem in study.problems:
         show.warning(err, problem)
-    found = find_best_trial(study)
-    out.print(best_trial_table(found))
+    found = find_best_trial(study) if trial is None else find_trial(study, trial)
+    out.print(best_trial_table(found, picked=trial is not None))
     if export_to is not None:
         from tunekit.modelfile import export_model
 

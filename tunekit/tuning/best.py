@@ -94,32 +94,58 @@ def find_best_trial(study: StudyRecords) -> BestTrial:
     Raises:
         TunekitError: No trial has finished with a finite score yet.
     """
-    objective, direction = study.meta.objective, study.meta.direction
-    record = best_record(study.records, direction)
+    record = best_record(study.records, study.meta.direction)
     if record is None:
         raise TunekitError(
             f"{study.path} has no finished trial with a score yet; "
             "`tunekit leaderboard` shows where its trials stand."
         )
+    return _located(study, record)
+
+
+def find_trial(study: StudyRecords, trial_id: str) -> BestTrial:
+    """Return one trial of the study by its id, best or not (a repeat, a variant).
+
+    ``trial_id`` is the number of its ``trial_*`` folder, with or without the zeros:
+    ``0001`` and ``1`` both name ``trial_0001``.
+
+    Raises:
+        TunekitError: No trial of the study has that id; the message lists the ids.
+    """
+    wanted = trial_id.strip()
+    for record in study.records:
+        if record.trial_id == wanted or (
+            wanted.isdigit() and record.trial_id.isdigit() and int(record.trial_id) == int(wanted)
+        ):
+            return _located(study, record)
+    known = ", ".join(r.trial_id for r in study.records) or "none yet"
+    raise TunekitError(f"{study.path} has no trial {trial_id!r}; its trials: {known}.")
+
+
+def _located(study: StudyRecords, record: TrialRecord) -> BestTrial:
+    """``record`` with where its weights are, or why there are none."""
     weights = trial_checkpoint(trial_dir(study.path, record.trial_id))
     keep = study.meta.train.keep_checkpoints
     missing = None
     if weights is None:
-        why = (
-            "the study keeps no weights (--keep-checkpoints none)"
-            if keep is KeepCheckpoints.NONE
-            else "they were deleted or never written"
-        )
+        best = best_record(study.records, study.meta.direction)
+        if keep is KeepCheckpoints.NONE:
+            why = "the study keeps no weights: --keep-checkpoints none"
+        elif keep is KeepCheckpoints.BEST and best is not None and best.trial_id != record.trial_id:
+            why = "the study keeps only the best trial's: --keep-checkpoints best"
+        else:
+            why = "they were deleted or never written"
         missing = (
             f"the weights of trial {record.trial_id} are not in {study.path} ({why}); "
-            "rerun the study with --keep-checkpoints best in a new --dir to train them again"
+            "rerun the study with --keep-checkpoints all in a new --dir to keep "
+            "every trial's weights"
         )
     data = study.meta.data
     return BestTrial(
         study_dir=study.path,
         record=record,
-        objective=objective,
-        direction=direction,
+        objective=study.meta.objective,
+        direction=study.meta.direction,
         weights=weights,
         missing=missing,
         shape=study_shape(study.meta),
