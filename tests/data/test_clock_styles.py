@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from tunekit.clocktime import labels_to_minutes
-from tunekit.data._clock_designs import FACE_DESIGNS, WIDE_DESIGNS, WIDE_FONTS, design_atlas
+from tunekit.data._clock_designs import (
+    BROAD_DESIGNS,
+    FACE_DESIGNS,
+    WIDE_DESIGNS,
+    WIDE_FONTS,
+    _ink_mask,
+    design_atlas,
+)
 from tunekit.data._clock_hands import HAND_COLUMNS, SECOND_INK
 from tunekit.data._clock_plan import make_plan
 from tunekit.data.clocks import STYLE_PRESETS, ClockStyle, clock_viewpoints, generate_clocks
@@ -137,6 +144,39 @@ def test_wide_faces_vary_fonts_numerals_and_their_turn() -> None:
     # Every face is drawn: no two are the same picture.
     atlas = design_atlas(32, "wide").reshape(len(WIDE_DESIGNS), -1)
     assert len(np.unique(atlas, axis=0)) == len(WIDE_DESIGNS)
+
+
+def test_broad_faces_reshape_the_numerals_of_every_kind_of_face() -> None:
+    assert BROAD_DESIGNS[: len(WIDE_DESIGNS)] == WIDE_DESIGNS  # the wide faces, and more
+    added = BROAD_DESIGNS[len(WIDE_DESIGNS) :]
+    assert {d.numerals for d in added} == {"arabic", "roman", "quarters", "none"}
+    assert {d.font for d in added} == set(WIDE_FONTS)
+    stretch = np.array([d.stretch for d in added])
+    assert stretch.min() < 0.8 and stretch.max() > 1.3
+    assert any(d.slant < -0.1 for d in added) and any(d.slant > 0.1 for d in added)
+    assert any(d.stroke == 0 for d in added) and any(d.stroke > 0.01 for d in added)
+    assert all(d.marker != "none" for d in added if d.numerals == "none")
+    atlas = design_atlas(32, "broad").reshape(len(BROAD_DESIGNS), -1)
+    assert len(np.unique(atlas, axis=0)) == len(BROAD_DESIGNS)
+
+
+@pytest.mark.parametrize("radial", [False, True])
+def test_stretched_slanted_and_heavier_numerals_are_drawn_so(radial) -> None:
+    plain = replace(FACE_DESIGNS[0], numerals="arabic", radial=radial, hour_ticks="none",
+                    minute_ticks="none", marker="none", stroke=0.0)  # fmt: skip
+    ink = {
+        name: _ink_mask(300, replace(plain, **change)).sum()
+        for name, change in {
+            "plain": {}, "wider": {"stretch": 1.4}, "narrower": {"stretch": 0.7},
+            "heavier": {"stroke": 0.015}, "slanted": {"slant": 0.3},
+        }.items()
+    }  # fmt: skip
+    assert ink["narrower"] < 0.85 * ink["plain"] < 0.85 * ink["wider"]
+    assert ink["heavier"] > 1.3 * ink["plain"]
+    # A shear moves the strokes, not their amount.
+    assert ink["slanted"] == pytest.approx(ink["plain"], rel=0.1)
+    slanted = _ink_mask(300, replace(plain, slant=0.3))
+    assert not np.allclose(slanted, _ink_mask(300, plain), atol=0.1)
 
 
 def test_wide_draws_its_own_faces_with_varied_hands_and_labels() -> None:

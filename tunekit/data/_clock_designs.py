@@ -5,8 +5,11 @@ mark at 12; light or dark dials; thin or wide, dark or silver rims. A catalogue 
 of such faces (drawn once from a constant seed, so a design number means the same face
 everywhere): :data:`FACE_DESIGNS`, the ``classic`` one of the ``varied`` style, has 24 faces in
 Pillow's own font; :data:`WIDE_DESIGNS`, the ``wide`` one, adds 120 in seven fonts, roman
-and arabic numerals upright or turned, ``IV`` or ``IIII``. Each face is rendered once per
-image size into :func:`design_atlas`; the hands are drawn per image by :mod:`_clock_hands`.
+and arabic numerals upright or turned, ``IV`` or ``IIII``; :data:`BROAD_DESIGNS`, the
+``broad`` one, adds 600 whose numerals are also stretched, slanted, of any weight and set
+nearer or further from the rim, so that no font's letterforms are the only ones a reader
+knows. Each face is rendered once per image size into :func:`design_atlas`; the hands are
+drawn per image by :mod:`_clock_hands`.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ _SUPERSAMPLE = 3
 _ROMAN = ("XII", "I", "II", "III", "IIII", "V", "VI", "VII", "VIII", "IX", "X", "XI")
 N_WIDE = 120  # faces the wide catalogue adds to the classic ones
 _WIDE_SEED = 3011  # part of the data format, as _CATALOGUE_SEED is
+N_BROAD = 600  # faces the broad catalogue adds to the wide ones
+_BROAD_SEED = 1201  # part of the data format, as _CATALOGUE_SEED is
 #: Fonts of the wide catalogue: "" is Pillow's own, the others ship with matplotlib. None is
 #: of the DejaVu family, which ``benchmarks/other_renderer.py`` draws with: the reader is
 #: measured on clocks in fonts it never saw.
@@ -75,6 +80,11 @@ class FaceDesign:
         font: A font file of matplotlib's (:data:`WIDE_FONTS`); "" is Pillow's own.
         four: How a roman face writes 4: "IIII" or "IV".
         roman_quarters: Quarters written XII, III, VI and IX.
+        stretch: Numeral width over the font's own (1: as drawn).
+        slant: Horizontal shear of the numerals: the top moves this fraction of their
+            height to the right (0: upright letterforms, negative leans left).
+        stroke: Outline added to the numerals' strokes in clock radii; None: by ``bold``.
+        gap: Extra distance of the numerals from the ticks, in clock radii.
     """
 
     numerals: str
@@ -94,6 +104,10 @@ class FaceDesign:
     font: str = ""
     four: str = "IIII"
     roman_quarters: bool = False
+    stretch: float = 1.0
+    slant: float = 0.0
+    stroke: float | None = None
+    gap: float = 0.0
 
     @property
     def roman(self) -> bool:
@@ -166,9 +180,13 @@ def _wide_catalogue() -> tuple[FaceDesign, ...]:
     A third of the faces are roman (upright or turned, IV or IIII), a third arabic (a few
     turned), a sixth quarters (arabic or roman) and a sixth ticks alone.
     """
-    rng = np.random.default_rng(_WIDE_SEED)
+    return tuple(_drawn_like_wide(np.random.default_rng(_WIDE_SEED), N_WIDE))
+
+
+def _drawn_like_wide(rng: np.random.Generator, count: int) -> list[FaceDesign]:
+    """``count`` faces drawn as the wide catalogue draws them, in its order of numerals."""
     designs = []
-    for k in range(N_WIDE):
+    for k in range(count):
         numerals = ("arabic", "roman", "quarters", "none", "arabic", "roman")[k % 6]
         tone = str(rng.choice(["light", "dark", "mid"], p=[0.55, 0.3, 0.15]))
         design = _design(rng, numerals, tone)
@@ -183,15 +201,38 @@ def _wide_catalogue() -> tuple[FaceDesign, ...]:
                 roman_quarters=bool(rng.random() < 0.4),
             )
         )
+    return designs
+
+
+def _broad_catalogue() -> tuple[FaceDesign, ...]:
+    """The broad designs: wide's choices, with letterforms no font has.
+
+    Each face's numerals are stretched to 0.7-1.4 times their width, half of them slanted
+    either way, with strokes from hairline to heavy, and set up to 0.08 radii further in.
+    """
+    rng = np.random.default_rng(_BROAD_SEED)
+    designs = []
+    for design in _drawn_like_wide(rng, N_BROAD):
+        designs.append(
+            replace(
+                design,
+                stretch=float(rng.uniform(0.7, 1.4)),
+                slant=float(rng.uniform(-0.3, 0.3) * (rng.random() < 0.5)),
+                stroke=float(rng.choice([0.0, 0.0, rng.uniform(0.0, 0.016)])),
+                gap=float(rng.uniform(0.0, 0.08)),
+            )
+        )
     return tuple(designs)
 
 
 FACE_DESIGNS = _catalogue()
 WIDE_DESIGNS = FACE_DESIGNS + _wide_catalogue()  # a reader of it still knows the classic faces
+BROAD_DESIGNS = WIDE_DESIGNS + _broad_catalogue()
 #: The face catalogues by name: a style's ``faces``.
 FACE_CATALOGUES: dict[str, tuple[FaceDesign, ...]] = {
     "classic": FACE_DESIGNS,
     "wide": WIDE_DESIGNS,
+    "broad": BROAD_DESIGNS,
 }
 
 
@@ -246,8 +287,8 @@ def _ink_mask(ss: int, d: FaceDesign) -> np.ndarray:
         inset = d.tick_length if d.hour_ticks == "bar" else 0.07
         inset = max(inset, mark + 0.01) if d.marker != "none" else inset
         # Upright roman numerals are wide: at 3 and 9 they reach further in.
-        size = d.numeral_size * (1.3 if d.roman and not d.radial else 1.0)
-        _numerals(img, d, outer - 0.015 - inset - 0.55 * size, ppu)
+        size = d.numeral_size * (1.3 if d.roman and not d.radial else 1.0) * max(1, d.stretch)
+        _numerals(img, d, outer - 0.015 - inset - d.gap - 0.55 * size, ppu)
     return np.asarray(img, dtype=np.float32) / 255
 
 
@@ -257,24 +298,42 @@ def _numerals(img: PIL.Image.Image, d: FaceDesign, radius: float, ppu: float) ->
 
     ss = img.width
     font = _font(d.font, max(6, round(d.numeral_size * ppu)))
-    stroke = round((0.003 + 0.009 * d.bold) * ppu)
+    stroke = round((0.003 + 0.009 * d.bold if d.stroke is None else d.stroke) * ppu)
     hours = (12, 3, 6, 9) if d.numerals == "quarters" else range(1, 13)
+    reshaped = d.stretch != 1.0 or d.slant != 0.0
     draw = ImageDraw.Draw(img)
     for hour in hours:
         text = _numeral(d, hour)
         a = np.radians(30 * hour)
         x, y = ss / 2 + radius * ppu * np.sin(a), ss / 2 - radius * ppu * np.cos(a)
-        if not d.radial:
+        if not (d.radial or reshaped):
             draw.text((x, y), text, fill=255, font=font, anchor="mm", stroke_width=stroke)
             continue
-        # Turned numerals: draw upright on a patch, turn it clockwise, paste it centred.
-        side = round(1.6 * d.numeral_size * ppu * max(1, len(text) / 2))
+        # Draw upright on a patch, reshape it, turn it clockwise if radial, paste it centred.
+        side = round(1.6 * d.numeral_size * ppu * max(1, len(text) / 2) * max(1, d.stretch))
+        side += round(abs(d.slant) * d.numeral_size * ppu)
         patch = Image.new("L", (side, side), 0)
         ImageDraw.Draw(patch).text(
             (side / 2, side / 2), text, fill=255, font=font, anchor="mm", stroke_width=stroke
         )
-        patch = patch.rotate(-30 * hour, resample=Image.Resampling.BICUBIC, expand=True)
+        if reshaped:
+            patch = _reshaped(patch, d.stretch, d.slant)
+        if d.radial:
+            patch = patch.rotate(-30 * hour, resample=Image.Resampling.BICUBIC, expand=True)
         img.paste(255, (round(x - patch.width / 2), round(y - patch.height / 2)), mask=patch)
+
+
+def _reshaped(patch: PIL.Image.Image, stretch: float, slant: float) -> PIL.Image.Image:
+    """``patch`` stretched ``stretch`` times wider and sheared by ``slant``, about its centre."""
+    from PIL import Image
+
+    c = patch.width / 2
+    # Pillow maps each output pixel (x, y) back to the input (a x + b y + e, y).
+    a, b = 1 / stretch, slant / stretch
+    return patch.transform(
+        patch.size, Image.Transform.AFFINE, (a, b, c - a * c - b * c, 0, 1, 0),
+        resample=Image.Resampling.BICUBIC,
+    )  # fmt: skip
 
 
 def _numeral(d: FaceDesign, hour: int) -> str:

@@ -11,8 +11,9 @@ Two styles go further. ``course`` sees every time from one fixed set of 25 viewp
 the course's set does (720 times x 25 viewpoints); :func:`clock_viewpoints` tells which
 viewpoint each image has, so a study can hold viewpoints out. ``varied`` draws a face from a
 catalogue of designs (:mod:`_clock_designs`) and hands of its own shape per image
-(:mod:`_clock_hands`); ``wide`` draws from a six times larger catalogue. Every random choice
-is drawn up front in :mod:`_clock_plan`.
+(:mod:`_clock_hands`); ``wide`` draws from a six times larger catalogue, and ``broad`` from
+one of 744 faces whose numerals take shapes no font has. Every random choice is drawn up
+front in :mod:`_clock_plan`.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class ClockStyle:
             width and tail, sometimes with a seconds hand; add painted walls.
         faces: With ``designs``, the catalogue of faces: ``classic`` (24 faces in one font)
             or ``wide`` (those and 120 more in seven fonts, roman and arabic numerals
-            upright or turned); see :data:`tunekit.data._clock_designs.FACE_CATALOGUES`.
+            upright or turned) or ``broad`` (those and 600 more whose numerals are stretched,
+            slanted and of any weight); see :data:`tunekit.data._clock_designs.FACE_CATALOGUES`.
     """
 
     rotation: bool = True
@@ -107,6 +109,8 @@ STYLE_PRESETS: dict[str, ClockStyle] = {
     "varied": replace(FULL, designs=True),
     # Varied, with six times the faces: seven fonts, roman and arabic upright or turned.
     "wide": replace(FULL, designs=True, faces="wide"),
+    # Wide, with 600 more faces whose numerals are stretched, slanted and of any weight.
+    "broad": replace(FULL, designs=True, faces="broad"),
 }
 
 
