@@ -271,3 +271,32 @@ def test_an_unknown_trial_is_one_line_and_exit_2(loss_study, trial):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "its trials: 0000" in lines[0], result.output
+
+
+def test_a_model_trained_with_adam_comes_back_without_optimizer_warnings(tmp_path):
+    """The checkpoint holds Adam's moments; the rebuilt model skips them without a word."""
+    import warnings
+
+    from tunekit.hypermodels.mlp import REFERENCE
+
+    values = {**REFERENCE, "optimizer": "adam"}
+    shape = DataShape((28, 28), 10)
+    trained = get_family("mlp").build(values, shape)
+    rng = np.random.default_rng(0)
+    trained.fit(rng.random((8, 28, 28)), rng.integers(0, 10, 8), epochs=1, verbose=0)
+    trial_dir = tmp_path / "trial_0000"
+    trial_dir.mkdir()
+    trained.save_weights(trial_dir / CHECKPOINT_FILE)
+    record = TrialRecord("0000", "mlp", "reference", "", None, values, TrialStatus.COMPLETED)
+    best = BestTrial(tmp_path, record, "val_accuracy", "max", trial_dir / CHECKPOINT_FILE,
+                     None, shape, "mnist")  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = best_model(best)
+    assert not [w for w in caught if "optimizer" in str(w.message)], [
+        str(w.message) for w in caught
+    ]
+    x = rng.random((3, 28, 28)).astype(np.float32)
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), trained.predict(x, verbose=0), atol=1e-6
+    )

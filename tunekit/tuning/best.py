@@ -6,6 +6,7 @@ the family's ``build``, only when a model is asked for.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,5 +165,9 @@ def best_model(best: BestTrial) -> Any:
         raise MissingWeightsError(f"No model: {best.missing}.")
     family = get_family(best.record.family)
     model = family.build(best.record.hyperparameters, best.shape)
-    model.load_weights(best.weights)
+    with warnings.catch_warnings():
+        # The checkpoint also holds the optimizer's state of the training, which a model
+        # rebuilt for prediction or export has no use for; keras warns that it skips it.
+        warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+        model.load_weights(best.weights)
     return model
