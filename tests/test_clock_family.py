@@ -182,3 +182,32 @@ def test_a_study_of_clock_files_says_its_recipe_and_starts_from_the_shipped_read
     (record,), _ = read_records(study_dir)
     assert record.status is TrialStatus.COMPLETED, record.reason
     assert record.hyperparameters["start"] == "pretrained"
+
+
+def test_repeats_of_a_reader_that_starts_trained_are_trainings_of_their_own(tmp_path, monkeypatch):
+    """Same weights at the start: only the training seed's turns and order tell them apart."""
+    from typer.testing import CliRunner
+
+    from tunekit import clock_reading
+    from tunekit.cli import app
+    from tunekit.data.clock_files import save_clock_files
+    from tunekit.data.clocks import generate_clocks
+    from tunekit.hypermodels import DataShape, get_family
+    from tunekit.hypermodels.clock import SHIPPED_REPRESENTATION
+    from tunekit.records.study import read_records
+    from tunekit.records.trial import TrialStatus
+
+    dial = {**REFERENCE, "representation": SHIPPED_REPRESENTATION}
+    get_family("clock").build(dial, DataShape((32, 32), 0)).save(tmp_path / "reader.keras")
+    monkeypatch.setattr(clock_reading, "pretrained_reader", lambda: tmp_path / "reader.keras")
+    course = save_clock_files(tmp_path / "course", *generate_clocks(100, image_size=32))
+    args = ["study", "clock", "--data-dir", str(course), "--epochs", "1", "--reference-repeats"]
+    result = CliRunner().invoke(app, [*args, "2", "--dir", str(tmp_path / "runs")])
+    assert result.exit_code == 0, result.output
+    (study_dir,) = (tmp_path / "runs").iterdir()
+    records, _ = read_records(study_dir)
+    assert [r.status for r in records] == [TrialStatus.COMPLETED] * 2
+    assert {r.hyperparameters["start"] for r in records} == {"pretrained"}
+    first, second = (r.executions[0] for r in records)
+    assert first.seed != second.seed
+    assert first.history["loss"] != second.history["loss"]

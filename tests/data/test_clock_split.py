@@ -79,7 +79,7 @@ def test_a_study_of_held_out_viewpoints_draws_no_fresh_sets() -> None:
 
     fresh = {**REFERENCE, "training_clocks": "fresh"}
     with pytest.raises(InvalidConfigError, match="viewpoints held out for testing"):
-        fresh_training_clocks(fresh, held_out, 2, 0)
+        fresh_training_clocks(fresh, held_out, 2, 0, 42)
 
 
 @pytest.mark.parametrize(

@@ -138,3 +138,32 @@ def test_turned_clocks_slice_every_head_of_dict_targets() -> None:
     order, _ = data.epoch_draws(0)
     assert len(images) == len(targets["hour"]) == len(targets["minute"]) == 18
     assert np.array_equal(targets["hour"], TIMES[order[32:], 0])
+
+
+def test_each_training_seed_draws_its_own_fresh_clocks() -> None:
+    def first_batch(training_seed):
+        data = FreshClocks(RECIPE, lambda y: y, 16, lambda e: 180.0, training_seed=training_seed)
+        return data[0]
+
+    seven, again, eight = first_batch(7), first_batch(7), first_batch(8)
+    assert np.array_equal(seven[0], again[0]) and np.array_equal(seven[1], again[1])
+    assert not np.array_equal(seven[0], eight[0])
+    # Neither is the study's split (stream 0) nor the seedless stream of epoch 0.
+    split, _ = RECIPE.make(stream=0)
+    seedless, _ = RECIPE.make(stream=1)
+    assert not np.array_equal(seven[0], split[:16]) and not np.array_equal(seven[0], seedless[:16])
+
+
+def test_each_training_seed_turns_the_files_its_own_way() -> None:
+    def draws(seed):
+        return _turned().epoch_draws(0) if seed is None else TurnedClocks(
+            TURNABLE, TIMES, lambda y: y, 16, seed=(5, seed)).epoch_draws(0)  # fmt: skip
+
+    order_a, turns_a = draws(42)
+    order_b, turns_b = draws(43)
+    assert not np.array_equal(order_a, order_b) and not np.allclose(turns_a, turns_b)
+    order_again, turns_again = draws(42)
+    assert np.array_equal(order_a, order_again) and np.array_equal(turns_a, turns_again)
+    # A lone number is the one-element tuple.
+    assert np.array_equal(draws(None)[0], TurnedClocks(TURNABLE, TIMES, lambda y: y, 16,
+                                                       seed=(5,)).epoch_draws(0)[0])  # fmt: skip

@@ -36,9 +36,16 @@ class Plan:
     faces: str = "classic"  # with designs, the catalogue ``frames`` number into
 
 
-def plan_rng(seed: int, stream: int) -> np.random.Generator:
+#: Which set of a data seed: 0 is the study's split; fresh training sets are other streams,
+#: a number or a tuple of numbers (an epoch and the training seed that draws it).
+Stream = int | tuple[int, ...]
+
+
+def plan_rng(seed: int, stream: Stream) -> np.random.Generator:
     """The generator of one set's per-image draws."""
-    return np.random.default_rng([seed, 0] if stream == 0 else [seed, 0, stream])
+    if stream == 0:
+        return np.random.default_rng([seed, 0])
+    return np.random.default_rng([seed, 0, *(stream if isinstance(stream, tuple) else (stream,))])
 
 
 def balanced_times(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -159,7 +166,7 @@ def _scenes(
     return forward, photo, wood
 
 
-def make_plan(n: int, size: int, seed: int, style: ClockStyle, stream: int = 0) -> Plan:
+def make_plan(n: int, size: int, seed: int, style: ClockStyle, stream: Stream = 0) -> Plan:
     """Draw every random choice for ``n`` images of ``size`` pixels from ``seed``."""
     rng = plan_rng(seed, stream)
     if style.viewpoints:

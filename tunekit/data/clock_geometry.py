@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tunekit.data._clock_art import canonical_to_atlas
-from tunekit.data._clock_plan import make_plan
+from tunekit.data._clock_plan import Stream, make_plan
 from tunekit.data.clocks import FULL, ClockStyle
 
 #: Rows of :attr:`DialGeometry.angles`.
@@ -64,7 +64,7 @@ class DialGeometry:
 
 
 def dial_geometry(
-    n: int, *, image_size: int = 150, seed: int = 0, style: ClockStyle = FULL, stream: int = 0
+    n: int, *, image_size: int = 150, seed: int = 0, style: ClockStyle = FULL, stream: Stream = 0
 ) -> DialGeometry:
     """The dial geometry of the clocks :func:`generate_clocks` makes with the same arguments."""
     plan = make_plan(n, image_size, seed, style, stream)

@@ -30,7 +30,7 @@ from tunekit.clocktime import minutes_to_labels
 from tunekit.data._clock_art import PACKED, clock_atlas, wall_textures
 from tunekit.data._clock_designs import FACE_CATALOGUES, design_atlas, design_walls
 from tunekit.data._clock_hands import paint_hands
-from tunekit.data._clock_plan import Plan, course_pairs, make_plan, plan_rng
+from tunekit.data._clock_plan import Plan, Stream, course_pairs, make_plan, plan_rng
 from tunekit.errors import UnknownNameError
 
 # Pixels per rendering chunk: small enough that a chunk's float32 buffers stay in L2 cache.
@@ -293,7 +293,7 @@ def generate_clocks(
     seed: int = 0,
     style: ClockStyle = FULL,
     batch_size: int = 1024,
-    stream: int = 0,
+    stream: Stream = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Generate ``n`` clock images with balanced, shuffled times.
 
@@ -305,7 +305,8 @@ def generate_clocks(
         style: Which variations to apply; see :data:`STYLE_PRESETS`.
         batch_size: Images rendered per step; changes memory use, never the result.
         stream: Another set from the same seed (same wall textures, other draws); fresh
-            training sets use streams 1, 2, ... so they never repeat stream 0's images.
+            training sets use streams ``(epoch + 1, training seed)`` (or 1, 2, ...), so
+            they never repeat stream 0's images and each training seed draws its own.
 
     Returns:
         ``images`` of shape ``(n, image_size, image_size)`` uint8 and ``labels`` of shape
@@ -322,7 +323,7 @@ def generate_clocks(
 
 
 def clock_viewpoints(
-    n: int, *, seed: int = 0, style: ClockStyle = FULL, stream: int = 0
+    n: int, *, seed: int = 0, style: ClockStyle = FULL, stream: Stream = 0
 ) -> np.ndarray:
     """The viewpoint of each image that :func:`generate_clocks` makes with the same arguments.
 
@@ -357,8 +358,8 @@ class ClockRecipe:
     seed: int
     style: ClockStyle
 
-    def make(self, stream: int, max_rotation: float = 180.0) -> tuple[np.ndarray, np.ndarray]:
-        """A new set (``stream`` >= 1), its turns limited to ``max_rotation`` degrees."""
+    def make(self, stream: Stream, max_rotation: float = 180.0) -> tuple[np.ndarray, np.ndarray]:
+        """A new set (``stream`` not 0), its turns limited to ``max_rotation`` degrees."""
         return generate_clocks(
             self.n,
             image_size=self.image_size,
@@ -367,7 +368,7 @@ class ClockRecipe:
             stream=stream,
         )
 
-    def geometry(self, stream: int, max_rotation: float = 180.0) -> Any:
+    def geometry(self, stream: Stream, max_rotation: float = 180.0) -> Any:
         """The dial geometry (a ``DialGeometry``) of the set ``make`` returns for these."""
         from tunekit.data.clock_geometry import dial_geometry  # it imports this module
 

@@ -46,6 +46,9 @@ class FreshClocks(keras.utils.PyDataset):
         max_rotation: ``max_rotation(epoch)`` in degrees; 180 for any angle.
         first_epoch: The epoch training starts at (Hyperband continues models).
         geometry: Also hand each set's dial geometry to ``encode(labels, geometry)``.
+        training_seed: The training's seed: epoch ``e``'s set is stream ``(e + 1,
+            training_seed)`` of the recipe, so that two trainings of other seeds see other
+            clocks. None: stream ``e + 1``, the same for every training.
     """
 
     def __init__(
@@ -56,9 +59,11 @@ class FreshClocks(keras.utils.PyDataset):
         max_rotation: Callable[[int], float],
         first_epoch: int = 0,
         geometry: bool = False,
+        training_seed: int | None = None,
     ) -> None:
         super().__init__()
         self.recipe, self.encode, self.batch_size = recipe, encode, batch_size
+        self.training_seed = training_seed
         self.max_rotation = max_rotation
         self.first_epoch = first_epoch
         self.geometry = geometry
@@ -82,9 +87,10 @@ class FreshClocks(keras.utils.PyDataset):
 
     def _make_set(self, epoch: int) -> None:
         limit = self.max_rotation(epoch)
-        self._images, labels = self.recipe.make(stream=epoch + 1, max_rotation=limit)
+        stream = epoch + 1 if self.training_seed is None else (epoch + 1, self.training_seed)
+        self._images, labels = self.recipe.make(stream=stream, max_rotation=limit)
         if self.geometry:
-            dial = self.recipe.geometry(stream=epoch + 1, max_rotation=limit)
+            dial = self.recipe.geometry(stream=stream, max_rotation=limit)
             self._targets = self.encode(labels, dial)
         else:
             self._targets = self.encode(labels)
@@ -97,7 +103,7 @@ class TurnedClocks(keras.utils.PyDataset):
 
     Each epoch shuffles the images and turns each by its own angle, uniform in 0-360
     degrees (``turn_images``: bilinear, corners filled by the mirrored border). The
-    order and the angles come from a generator seeded with ``(seed, epoch)``, so, as
+    order and the angles come from a generator seeded with ``(*seed, epoch)``, so, as
     with ``FreshClocks``, a batch depends on its index alone. The labels are kept:
     turning the whole clock does not change its time.
 
@@ -106,7 +112,9 @@ class TurnedClocks(keras.utils.PyDataset):
         labels: Their ``(N, 2)`` [hour, minute] labels.
         encode: Turns ``(N, 2)`` [hour, minute] labels into the model's targets.
         batch_size: Images per batch.
-        seed: With the epoch, seeds each epoch's order and angles.
+        seed: With the epoch, seeds each epoch's order and angles: a number, or numbers
+            such as the data seed and the training's seed, so that trainings of other
+            seeds see other turns in another order.
         first_epoch: The epoch training starts at (Hyperband continues models).
     """
 
@@ -116,12 +124,13 @@ class TurnedClocks(keras.utils.PyDataset):
         labels: np.ndarray,
         encode: Callable[[np.ndarray], Any],
         batch_size: int,
-        seed: int,
+        seed: int | tuple[int, ...],
         first_epoch: int = 0,
     ) -> None:
         super().__init__()
         self.images, self.targets = images, encode(np.asarray(labels))
-        self.batch_size, self.seed, self.first_epoch = batch_size, seed, first_epoch
+        self.seed = seed if isinstance(seed, tuple) else (seed,)
+        self.batch_size, self.first_epoch = batch_size, first_epoch
         self.steps_per_epoch = math.ceil(len(images) / batch_size)
         self._draws: tuple[int, np.ndarray, np.ndarray] | None = None
 
@@ -132,7 +141,7 @@ class TurnedClocks(keras.utils.PyDataset):
 
     def epoch_draws(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
         """The order of the images in ``epoch`` and the turn of each, in degrees."""
-        rng = np.random.default_rng([self.seed, epoch])
+        rng = np.random.default_rng([*self.seed, epoch])
         n = len(self.images)
         return rng.permutation(n), rng.uniform(0.0, 360.0, n)
 

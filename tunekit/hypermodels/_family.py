@@ -62,9 +62,10 @@ class Family:
         evaluate: ``evaluate(model, values, x_test, y_test)`` returns the test metrics
             and extras to record; ``y_test`` raw. By default keras's ``evaluate``.
         worst_score: What keras-tuner is told when a trial has no finite score.
-        train_data: ``train_data(values, data, epochs, initial_epoch)`` returns a keras
-            ``PyDataset`` to train on instead of the training split (for example fresh
-            synthetic images each epoch), or None to use the split.
+        train_data: ``train_data(values, data, epochs, initial_epoch, seed)`` returns a
+            keras ``PyDataset`` to train on instead of the training split (for example
+            fresh synthetic images each epoch, drawn with the training's ``seed``), or None
+            to use the split.
         checks: What values each hyper-parameter accepts; one per reference key.
         metrics: The ``val_`` metrics its models log, which a study may optimise.
         fit: ``fit(values, model, x, y, **kwargs)`` trains a model its own way (a
@@ -86,7 +87,7 @@ class Family:
     callbacks: Callable[[Mapping[str, Any], Any, Any, int], list[Any]] | None = None
     evaluate: Callable[[Any, Mapping[str, Any], Any, Any], tuple[dict, dict]] | None = None
     worst_score: float = 0.0
-    train_data: Callable[[Mapping[str, Any], Any, int, int], Any] | None = None
+    train_data: Callable[[Mapping[str, Any], Any, int, int, int], Any] | None = None
     dataset: str = "fashion_mnist"  # what ``tunekit study`` trains on unless told otherwise
     checks: Mapping[str, Check] = field(default_factory=dict)
     metrics: tuple[str, ...] = ("val_loss", "val_accuracy")

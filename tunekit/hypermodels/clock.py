@@ -345,12 +345,14 @@ def evaluate_clock(
 
 
 def fresh_training_clocks(
-    values: Mapping[str, Any], data: Any, epochs: int, initial_epoch: int
+    values: Mapping[str, Any], data: Any, epochs: int, initial_epoch: int, seed: int
 ) -> Any:
     """A new training set each epoch, unless ``training_clocks`` is "fixed".
 
     "turned" needs only the training split, so it serves the course's files too; its
-    angles are seeded with the data seed.
+    angles are seeded with the data seed and the training's ``seed``. New clocks are
+    drawn with both as well: a reader that starts from trained weights would otherwise
+    train the same way under every seed, and its repeats would show no noise.
     """
     kind = values["training_clocks"]
     if kind == "fixed":
@@ -363,7 +365,7 @@ def fresh_training_clocks(
             data.train.y,
             lambda labels: encode(values["representation"], labels),
             int(values["batch_size"]),
-            seed=int(getattr(data, "info", {}).get("seed", 0)),
+            seed=(int(getattr(data, "info", {}).get("seed", 0)), seed),
             first_epoch=initial_epoch,
         )
     if getattr(data, "recipe", None) is None:
@@ -389,6 +391,7 @@ def fresh_training_clocks(
         max_rotation,
         first_epoch=initial_epoch,
         geometry=get_representation(representation).needs_geometry,
+        training_seed=seed,
     )
 
 

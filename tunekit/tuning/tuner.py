@@ -216,7 +216,6 @@ class StudyTuner(keras_tuner.Tuner):
         parent = schedule.get("tuner/trial_id")
         keep = self.hold_checkpoints or self.settings.keep_checkpoints is not KeepCheckpoints.NONE
         val_targets = family.prepare_targets(values, data.val.y, data.num_classes)
-        train: tuple[Any, Any] | None = None  # made once, inside the try: it may be invalid
         evaluate = _evaluator(family, values, data)
         executions = []
         params = None
@@ -226,8 +225,8 @@ class StudyTuner(keras_tuner.Tuner):
             keras.backend.clear_session()  # collects garbage too: a second gc.collect costs ~0.4 s
             keras.utils.set_random_seed(seed)
             try:
-                if train is None:
-                    train = self._training_data(values, data, epochs, initial_epoch)
+                # Made inside the try (it may be invalid), anew for each seed.
+                train = self._training_data(values, data, epochs, initial_epoch, seed)
                 split = (*train, data.val.x, val_targets)
                 model = hypermodel.build(trial.hyperparameters)
                 params = model.count_params()
@@ -272,14 +271,17 @@ class StudyTuner(keras_tuner.Tuner):
         return _summarise(record, tuple(executions), params, record.objective)
 
     def _training_data(
-        self, values: dict[str, HPValue], data: Any, epochs: int, initial_epoch: int
+        self, values: dict[str, HPValue], data: Any, epochs: int, initial_epoch: int, seed: int
     ) -> tuple[Any, Any]:
-        """``(x, y)`` to train on: the split, or the family's own source with ``y`` None."""
+        """``(x, y)`` to train on: the split, or the family's own source with ``y`` None.
+
+        A family's source draws its images with the execution's ``seed``.
+        """
         family = self.family
         source = None
         if family.train_data is not None:
-            source = family.train_data(values, data, epochs, initial_epoch)
-        if source is not None:  # its batches depend on their index alone: executions share it
+            source = family.train_data(values, data, epochs, initial_epoch, seed)
+        if source is not None:
             return source, None
         return data.train.x, family.prepare_targets(values, data.train.y, data.num_classes)
 
