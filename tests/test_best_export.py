@@ -189,6 +189,20 @@ def test_no_scored_trial_is_an_error(tmp_path, loss_study):
         find_best_trial(read_study(copy))
 
 
+def _trained_trial(folder, model, values, shape, dataset) -> BestTrial:
+    """A completed reference trial in ``folder`` whose kept weights are ``model``'s."""
+    family = "clock" if dataset == "clock" else "mlp"
+    objective, direction = (
+        ("val_time_error", "min") if family == "clock" else ("val_accuracy", "max")
+    )
+    trial_dir = folder / "trial_0000"
+    trial_dir.mkdir()
+    model.save_weights(trial_dir / CHECKPOINT_FILE)
+    record = TrialRecord("0000", family, "reference", "", None, values, TrialStatus.COMPLETED)
+    return BestTrial(folder, record, objective, direction, trial_dir / CHECKPOINT_FILE, None,
+                     shape, dataset)  # fmt: skip
+
+
 @pytest.mark.parametrize("representation", ["periodic", "regression", "multihead", "dial"])
 def test_clock_models_export_without_custom_objects(representation, tmp_path):
     """The cos activation and the circular loss need nothing but plain keras."""
@@ -198,12 +212,7 @@ def test_clock_models_export_without_custom_objects(representation, tmp_path):
     values = {**REFERENCE, "representation": representation}
     shape = DataShape((32, 32), 0)
     trained = get_family("clock").build(values, shape)
-    trial_dir = tmp_path / "trial_0000"
-    trial_dir.mkdir()
-    trained.save_weights(trial_dir / CHECKPOINT_FILE)
-    record = TrialRecord("0000", "clock", "reference", "", None, values, TrialStatus.COMPLETED)
-    best = BestTrial(tmp_path, record, "val_time_error", "min", trial_dir / CHECKPOINT_FILE,
-                     None, shape, "clock")  # fmt: skip
+    best = _trained_trial(tmp_path, trained, values, shape, "clock")
     path = export_model(best, tmp_path / "clock.keras")
     x = np.random.default_rng(1).integers(0, 255, (4, 32, 32)).astype(np.uint8)
     np.save(tmp_path / "x.npy", x)
@@ -284,12 +293,7 @@ def test_a_model_trained_with_adam_comes_back_without_optimizer_warnings(tmp_pat
     trained = get_family("mlp").build(values, shape)
     rng = np.random.default_rng(0)
     trained.fit(rng.random((8, 28, 28)), rng.integers(0, 10, 8), epochs=1, verbose=0)
-    trial_dir = tmp_path / "trial_0000"
-    trial_dir.mkdir()
-    trained.save_weights(trial_dir / CHECKPOINT_FILE)
-    record = TrialRecord("0000", "mlp", "reference", "", None, values, TrialStatus.COMPLETED)
-    best = BestTrial(tmp_path, record, "val_accuracy", "max", trial_dir / CHECKPOINT_FILE,
-                     None, shape, "mnist")  # fmt: skip
+    best = _trained_trial(tmp_path, trained, values, shape, "mnist")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = best_model(best)
