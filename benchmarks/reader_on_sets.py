@@ -1,7 +1,8 @@
 """A clock reader's errors on several sets of course-format clocks, as a user measures them.
 
 Run with ``python benchmarks/reader_on_sets.py OUT DIR [DIR ...] [--model FILE.keras]
-[--turns N] [--centre-rings R]`` (both passed on to ``tunekit clocks read``).
+[--turns N] [--centre-rings R] [--against OTHER] [--reuse]`` (turns and rings are passed on
+to ``tunekit clocks read``).
 Each ``DIR`` holds ``images.npy`` and ``labels.npy`` (``tunekit clocks generate`` writes
 them; ``benchmarks/other_renderer.py`` draws clocks of another renderer). For each, the
 script runs ``tunekit clocks read DIR/images.npy --labels DIR/labels.npy --out
@@ -9,6 +10,9 @@ OUT/readings-NAME.csv`` (the default model is the pretrained reader), keeps what
 printed in ``OUT/read-NAME.txt``, and writes ``OUT/errors.md`` and ``OUT/errors.json``:
 mean, median and 90th-percentile error, hour right and within a minute, per set, computed
 with tunekit's ``time_metrics`` from the readings file.
+
+``--reuse`` keeps the readings a previous run left in ``OUT`` (to add ``--against`` or a
+set without reading the others again).
 
 ``--against OTHER`` names the ``OUT`` of another model's run on the same sets: each set then
 also gets this model's change in mean error from that one, with its paired 95% bootstrap
@@ -64,10 +68,28 @@ def change_from(out: Path, against: Path, name: str) -> dict[str, float]:
 
 
 def read_set(
-    folder: Path, out: Path, model: Path | None, turns: int | None, rings: int | None
+    folder: Path,
+    out: Path,
+    model: Path | None,
+    turns: int | None,
+    rings: int | None,
+    reuse: bool = False,
 ) -> dict[str, float]:
     """Read one set with ``tunekit clocks read``; its metrics from the readings file."""
     readings = out / f"readings-{folder.name}.csv"
+    if not (reuse and readings.is_file()):
+        _read(folder, readings, model, turns, rings)
+    with readings.open() as file:
+        rows = list(csv.DictReader(file))
+    true = np.array([_minutes(row["true_time"]) for row in rows], dtype=float)
+    read = np.array([float(row["minutes"]) for row in rows])
+    return {**time_metrics(true, read), "clocks": len(rows)}
+
+
+def _read(
+    folder: Path, readings: Path, model: Path | None, turns: int | None, rings: int | None
+) -> None:
+    """Run ``tunekit clocks read`` on one set, keeping what it printed next to the readings."""
     command = [sys.executable, "-m", "tunekit", "clocks", "read", str(folder / "images.npy")]
     command += ["--labels", str(folder / "labels.npy"), "--out", str(readings)]
     command += ["--model", str(model)] if model is not None else []
@@ -75,14 +97,9 @@ def read_set(
     command += ["--centre-rings", str(rings)] if rings is not None else []
     wide = {**os.environ, "COLUMNS": "120"}  # the table's rows on one line each
     done = subprocess.run(command, capture_output=True, text=True, env=wide)
-    (out / f"read-{folder.name}.txt").write_text(done.stdout + done.stderr)
+    (readings.parent / f"read-{folder.name}.txt").write_text(done.stdout + done.stderr)
     if done.returncode != 0:
         raise SystemExit(f"{folder}: tunekit clocks read failed: {done.stdout}{done.stderr}")
-    with readings.open() as file:
-        rows = list(csv.DictReader(file))
-    true = np.array([_minutes(row["true_time"]) for row in rows], dtype=float)
-    read = np.array([float(row["minutes"]) for row in rows])
-    return {**time_metrics(true, read), "clocks": len(rows)}
 
 
 def markdown(results: dict[str, dict[str, float]]) -> str:
@@ -111,10 +128,13 @@ def main() -> None:
     )
     parser.add_argument("--turns", type=int, default=None, help="default: clocks read's")
     parser.add_argument("--centre-rings", type=int, default=None, help="default: clocks read's")
+    parser.add_argument("--reuse", action="store_true", help="keep readings already in OUT")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     results = {
-        folder.name: read_set(folder, args.out, args.model, args.turns, args.centre_rings)
+        folder.name: read_set(
+            folder, args.out, args.model, args.turns, args.centre_rings, args.reuse
+        )
         for folder in args.sets
     }
     if args.against is not None:

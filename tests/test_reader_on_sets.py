@@ -39,3 +39,16 @@ def test_the_change_is_paired_by_clock_and_refused_for_other_clocks(script, tmp_
     _readings(tmp_path / "c", exact, ["01:00"] * 100)
     with pytest.raises(SystemExit, match="not of the same clocks"):
         script.change_from(tmp_path / "a", tmp_path / "c", "set")
+
+
+def test_reuse_keeps_the_readings_and_reads_only_the_missing(script, tmp_path, monkeypatch):
+    true = ["03:00", "06:30"] * 5
+    _readings(tmp_path / "out", [180.0, 391.0] * 5, true)  # readings-set.csv, 0.5 min off
+    read = []
+    monkeypatch.setattr(script, "_read", lambda folder, readings, *rest: read.append(folder))
+    metrics = script.read_set(tmp_path / "set", tmp_path / "out", None, None, None, reuse=True)
+    assert read == [] and metrics["clocks"] == 10
+    assert metrics["time_error"] == pytest.approx(0.5)
+    with pytest.raises(FileNotFoundError):  # a set without readings is read (the stub writes none)
+        script.read_set(tmp_path / "other", tmp_path / "out", None, None, None, reuse=True)
+    assert read == [tmp_path / "other"]
