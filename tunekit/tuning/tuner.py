@@ -216,6 +216,7 @@ class StudyTuner(keras_tuner.Tuner):
         parent = schedule.get("tuner/trial_id")
         keep = self.hold_checkpoints or self.settings.keep_checkpoints is not KeepCheckpoints.NONE
         val_targets = family.prepare_targets(values, data.val.y, data.num_classes)
+        split_train: tuple[Any, Any] | None = None  # the split's targets, encoded once
         evaluate = _evaluator(family, values, data)
         executions = []
         params = None
@@ -225,8 +226,13 @@ class StudyTuner(keras_tuner.Tuner):
             keras.backend.clear_session()  # collects garbage too: a second gc.collect costs ~0.4 s
             keras.utils.set_random_seed(seed)
             try:
-                # Made inside the try (it may be invalid), anew for each seed.
-                train = self._training_data(values, data, epochs, initial_epoch, seed)
+                # Made inside the try (it may be invalid): a family's source for each seed.
+                train = self._family_source(values, data, epochs, initial_epoch, seed)
+                if train is None:
+                    if split_train is None:
+                        targets = family.prepare_targets(values, data.train.y, data.num_classes)
+                        split_train = (data.train.x, targets)
+                    train = split_train
                 split = (*train, data.val.x, val_targets)
                 model = hypermodel.build(trial.hyperparameters)
                 params = model.count_params()
@@ -270,20 +276,15 @@ class StudyTuner(keras_tuner.Tuner):
             record = record.finished(trained_with=f"{trained_with()}, steps_per_execution={steps}")
         return _summarise(record, tuple(executions), params, record.objective)
 
-    def _training_data(
+    def _family_source(
         self, values: dict[str, HPValue], data: Any, epochs: int, initial_epoch: int, seed: int
-    ) -> tuple[Any, Any]:
-        """``(x, y)`` to train on: the split, or the family's own source with ``y`` None.
-
-        A family's source draws its images with the execution's ``seed``.
-        """
-        family = self.family
-        source = None
-        if family.train_data is not None:
-            source = family.train_data(values, data, epochs, initial_epoch, seed)
-        if source is not None:
-            return source, None
-        return data.train.x, family.prepare_targets(values, data.train.y, data.num_classes)
+    ) -> tuple[Any, None] | None:
+        """The family's own training source, drawn with the execution's ``seed``, as
+        ``(source, None)``; None to train on the split."""
+        if self.family.train_data is None:
+            return None
+        source = self.family.train_data(values, data, epochs, initial_epoch, seed)
+        return None if source is None else (source, None)
 
     def save(self) -> None:
         """Save the oracle (unless it lives in the chief) and this tuner, atomically."""
