@@ -55,7 +55,7 @@ def test_the_correlation_of_the_12_and_a_hand_is_the_reading():
     assert (np.abs(np.argmax(reading, axis=1) - want) % ANGLES <= 1).all()
 
 
-@pytest.mark.parametrize("representation", ["dial", "dial_heat"])
+@pytest.mark.parametrize("representation", ["dial", "dial_heat", "dial_fine"])
 def test_a_dial_model_trains_on_generated_clocks_and_on_labels_alone(representation):
     from tunekit.hypermodels._family import DataShape
     from tunekit.hypermodels.clock import build_clock, decode, encode

@@ -174,6 +174,7 @@ def dial_model(
     image_size: int,
     twelve_from: str = "near",
     finder: str = "coarse",
+    fine: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The dial reader's outputs on ``(S, S)`` uint8 ``inputs``, and their losses.
 
@@ -181,7 +182,10 @@ def dial_model(
     within about 40 degrees of it; ``ring`` lets every angle of the dial vote for where the
     12 is, so the 12 is also found from the other numerals, which on a turned clock keep
     their places and their slant relative to it. ``finder`` finds the dial:
-    ``coarse_finder`` or ``heat_finder``.
+    ``coarse_finder`` or ``heat_finder``. ``fine`` unrolls the dial at twice the rows and
+    columns, about one sample per pixel of a 128-px clock, and a learned convolution pools
+    the strip back to its ``RADII`` by ``ANGLES``: at the plain strip's spacing of about two
+    pixels a numeral is 3-5 rows tall, and a thin stroke can fall between samples.
     """
     from tunekit.hypermodels.dial_layers import CircularCorrelation, CircularPad, DialStrip
 
@@ -190,7 +194,11 @@ def dial_model(
     # 1. Where the dial is.
     geometry = (heat_finder if finder == "heat" else coarse_finder)(keras, pixels, image_size)
     # 2-3. The dial unrolled, read by convolutions that wrap around the angles.
-    x = DialStrip(RADII, ANGLES)([pixels, geometry])
+    scale = 2 if fine else 1
+    x = DialStrip(RADII * scale, ANGLES * scale)([pixels, geometry])
+    if fine:
+        x = keras.layers.ZeroPadding2D(((1, 1), (0, 0)))(CircularPad(1)(x))
+        x = _block(keras, x, 16, 2, padding="valid")
     for filters in (16, 32, 64):
         x = keras.layers.ZeroPadding2D(((1, 1), (0, 0)))(CircularPad(1)(x))
         x = _block(keras, x, filters, (2, 1), padding="valid")
@@ -231,3 +239,10 @@ def heat_dial_model(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The dial reader whose dial centre is where a heat map points (``heat_finder``)."""
     return dial_model(keras, inputs, image_size, finder="heat")
+
+
+def fine_dial_model(
+    keras: Any, inputs: Any, image_size: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The heat-map dial reader on a strip sampled as finely as the image (``dial_model``)."""
+    return dial_model(keras, inputs, image_size, finder="heat", fine=True)

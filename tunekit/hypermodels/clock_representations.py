@@ -26,6 +26,7 @@ from tunekit.hypermodels.clock_dial import (
     decode_dial,
     dial_model,
     encode_dial,
+    fine_dial_model,
     heat_dial_model,
     ring_dial_model,
 )
@@ -316,6 +317,16 @@ _REGISTERED = (
         needs_geometry=True,
         read_turned=read_turned,
         turns=1,  # read at rings of centres, four turns read worse on validation clocks
+    ),
+    Representation(
+        "dial_fine",
+        "beyond the seed: dial_heat on a strip sampled at one point per pixel, then pooled",
+        encode_dial,
+        decode_dial,
+        model=fine_dial_model,
+        needs_geometry=True,
+        read_turned=read_turned,
+        turns=1,
     ),
 )
 
