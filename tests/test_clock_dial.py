@@ -12,6 +12,7 @@ from tunekit.data.clock_geometry import dial_geometry
 from tunekit.data.clocks import FULL, generate_clocks
 from tunekit.hypermodels.clock_dial import (
     ANGLES,
+    RADII,
     angle_scores,
     encode_dial,
     soft_angles,
@@ -202,3 +203,18 @@ def test_ring_scores_hear_the_whole_ring_and_turn_with_it(source):
     assert (abs(after[0, 0] - before[0, 0]) > 1e-3) == (source == "ring")
     turned = scores.predict(np.roll(x, 17, axis=1), verbose=0)
     np.testing.assert_allclose(turned, np.roll(before, 17, axis=1), atol=1e-4)
+
+
+def test_the_fine_reader_unrolls_twice_as_finely_and_reads_the_same_angles():
+    from tunekit.hypermodels._family import DataShape
+    from tunekit.hypermodels.clock import build_clock
+    from tunekit.hypermodels.dial_layers import DialStrip
+
+    shapes = {}
+    for representation in ("dial_heat", "dial_fine"):
+        values = {"representation": representation, "backbone": "bn", "learning_rate": 0.001}
+        model = build_clock(values, DataShape(input_shape=(64, 64), num_classes=0))
+        (strip,) = [layer for layer in model.layers if isinstance(layer, DialStrip)]
+        shapes[representation] = (strip.radii, strip.angles)
+        assert model.get_layer("twelve").output.shape[-1] == ANGLES
+    assert shapes["dial_fine"] == (2 * RADII, 2 * ANGLES) and shapes["dial_heat"] == (RADII, ANGLES)
