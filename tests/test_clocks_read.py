@@ -241,7 +241,8 @@ def test_one_square_image_in_a_npy_counts_as_one(reader, clocks, tmp_path):
     readings = clock_reading.read_clocks([tmp_path / "one.npy"], reader)
     np.save(tmp_path / "all.npy", clocks[0])
     every = clock_reading.read_clocks([tmp_path / "all.npy"], reader)
-    assert readings.minutes == every.minutes[2:3]
+    assert len(readings.minutes) == 1  # a batch of one may round differently in the last bits
+    np.testing.assert_allclose(readings.minutes, every.minutes[2:3], atol=1e-4)
 
 
 def test_without_model_the_pretrained_reader_is_used(reader, clocks, tmp_path, monkeypatch):

@@ -50,7 +50,7 @@ REFERENCE: dict[str, Any] = {
 
 #: The representation of the reader shipped with tunekit (``tunekit/pretrained/``), the
 #: network a ``pretrained`` start must have.
-SHIPPED_REPRESENTATION = "dial_heat"
+SHIPPED_REPRESENTATION = "dial_fine"
 
 #: The reference for a course's fixed files (``--data-dir``), where no new clock can be
 #: drawn: the shipped reader, which already finds the dial, its 12 and hands on clocks
@@ -119,8 +119,8 @@ def decode(representation: str, output: Any) -> np.ndarray:
 def reading_turns(representation: str, turns: int | None = None) -> int:
     """The quarter turns ``read_output`` reads each clock at: ``turns``, checked, or for
     None the representation's default (4 for ``dial`` and ``dial_ring``, whose coarse
-    finder errs differently at each turn; 1 for ``dial_heat`` and for representations
-    whose output does not turn with the clock).
+    finder errs differently at each turn; 1 for ``dial_heat`` and ``dial_fine`` and for
+    representations whose output does not turn with the clock).
 
     Raises:
         InvalidConfigError: ``turns`` is not 1-4, or above 1 for a representation whose
