@@ -63,9 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outs", nargs="+", type=Path, help="reader_on_sets.py output folders")
     parser.add_argument("--sets", nargs="+", required=True, help="set names, e.g. other mpl")
     args = parser.parse_args(argv)
-    print(
-        "| readings | " + " | ".join(f"{s}: misses / the 12 / mean if 12 right" for s in args.sets)
-    )
+    heads = [f"{name}: misses / the 12 / mean if 12 right" for name in args.sets]
+    print("| readings | " + " | ".join(heads) + " |")
     print("|---" * (len(args.sets) + 1) + "|")
     for out in args.outs:
         cells = []
