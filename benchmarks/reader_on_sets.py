@@ -49,12 +49,18 @@ def _minutes(text: str) -> int:
     return (int(hour) % 12) * 60 + int(minute)
 
 
-def readings_errors(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """True dial minutes and each clock's error, from a ``clocks read --out`` file."""
+def read_times(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """True and read dial minutes of each clock, from a ``clocks read --out`` file."""
     with path.open() as file:
         rows = list(csv.DictReader(file))
     true = np.array([_minutes(row["true_time"]) for row in rows], dtype=float)
-    return true, time_error(true, np.array([float(row["minutes"]) for row in rows]))
+    return true, np.array([float(row["minutes"]) for row in rows])
+
+
+def readings_errors(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """True dial minutes and each clock's error, from a ``clocks read --out`` file."""
+    true, read = read_times(path)
+    return true, time_error(true, read)
 
 
 def change_from(out: Path, against: Path, name: str) -> dict[str, float]:
@@ -79,11 +85,8 @@ def read_set(
     readings = out / f"readings-{folder.name}.csv"
     if not (reuse and readings.is_file()):
         _read(folder, readings, model, turns, rings)
-    with readings.open() as file:
-        rows = list(csv.DictReader(file))
-    true = np.array([_minutes(row["true_time"]) for row in rows], dtype=float)
-    read = np.array([float(row["minutes"]) for row in rows])
-    return {**time_metrics(true, read), "clocks": len(rows)}
+    true, read = read_times(readings)
+    return {**time_metrics(true, read), "clocks": len(true)}
 
 
 def _read(

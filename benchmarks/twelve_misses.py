@@ -15,13 +15,15 @@ with a perfect 12 and the same hands would read.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from tunekit.clocktime import DIAL, time_error
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reader_on_sets import read_times  # noqa: E402  (a sibling script, not a package)
 
 MISS = 3.0
 """A clock read more than this many minutes off is a miss."""
@@ -30,11 +32,6 @@ FIT = 3.0
 """A miss within this many minutes of a multiple of 720/11 is a misplaced 12."""
 
 _TWELVE_STEP = DIAL / 11
-
-
-def _minutes(text: str) -> float:
-    hour, minute = text.split(":")
-    return (int(hour) % 12) * 60.0 + int(minute)
 
 
 def twelve_misses(true: np.ndarray, read: np.ndarray) -> dict[str, float]:
@@ -49,13 +46,6 @@ def twelve_misses(true: np.ndarray, read: np.ndarray) -> dict[str, float]:
         "twelve_share": float(twelve.sum() / max(1, miss.sum())),
         "mean_if_twelve_right": float(np.where(twelve, 0.0, error).mean()),
     }
-
-
-def _readings(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    with path.open() as file:
-        rows = list(csv.DictReader(file))
-    true = np.array([_minutes(row["true_time"]) for row in rows])
-    return true, np.array([float(row["minutes"]) for row in rows])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            m = twelve_misses(*_readings(path))
+            m = twelve_misses(*read_times(path))
             cells.append(
                 f"{m['misses']} / {m['twelve_share']:.0%} / {m['mean_if_twelve_right']:.2f}"
             )
