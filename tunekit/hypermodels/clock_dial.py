@@ -196,12 +196,10 @@ def dial_model(
     # 2-3. The dial unrolled, read by convolutions that wrap around the angles.
     scale = 2 if fine else 1
     x = DialStrip(RADII * scale, ANGLES * scale)([pixels, geometry])
-    if fine:
+    stages = [(16, (2, 2))] if fine else []  # the fine strip pooled back to RADII x ANGLES
+    for filters, pool in stages + [(16, (2, 1)), (32, (2, 1)), (64, (2, 1))]:
         x = keras.layers.ZeroPadding2D(((1, 1), (0, 0)))(CircularPad(1)(x))
-        x = _block(keras, x, 16, 2, padding="valid")
-    for filters in (16, 32, 64):
-        x = keras.layers.ZeroPadding2D(((1, 1), (0, 0)))(CircularPad(1)(x))
-        x = _block(keras, x, filters, (2, 1), padding="valid")
+        x = _block(keras, x, filters, pool, padding="valid")
     x = keras.layers.Reshape((ANGLES, (RADII // 8) * 64))(keras.layers.Permute((2, 1, 3))(x))
     for _ in range(2):
         x = keras.layers.Conv1D(96, 5, activation="relu")(CircularPad(2, axis=1)(x))
