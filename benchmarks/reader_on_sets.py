@@ -1,6 +1,6 @@
 """A clock reader's errors on several sets of course-format clocks, as a user measures them.
 
-Run with ``python benchmarks/reader_on_sets.py OUT DIR [DIR ...] [--model FILE.keras]
+Run with ``python benchmarks/reader_on_sets.py OUT DIR [DIR ...] [--model FILE.keras ...]
 [--turns N] [--centre-rings R] [--against OTHER] [--reuse]`` (turns and rings are passed on
 to ``tunekit clocks read``).
 Each ``DIR`` holds ``images.npy`` and ``labels.npy`` (``tunekit clocks generate`` writes
@@ -76,7 +76,7 @@ def change_from(out: Path, against: Path, name: str) -> dict[str, float]:
 def read_set(
     folder: Path,
     out: Path,
-    model: Path | None,
+    models: list[Path],
     turns: int | None,
     rings: int | None,
     reuse: bool = False,
@@ -84,18 +84,18 @@ def read_set(
     """Read one set with ``tunekit clocks read``; its metrics from the readings file."""
     readings = out / f"readings-{folder.name}.csv"
     if not (reuse and readings.is_file()):
-        _read(folder, readings, model, turns, rings)
+        _read(folder, readings, models, turns, rings)
     true, read = read_times(readings)
     return {**time_metrics(true, read), "clocks": len(true)}
 
 
 def _read(
-    folder: Path, readings: Path, model: Path | None, turns: int | None, rings: int | None
+    folder: Path, readings: Path, models: list[Path], turns: int | None, rings: int | None
 ) -> None:
     """Run ``tunekit clocks read`` on one set, keeping what it printed next to the readings."""
     command = [sys.executable, "-m", "tunekit", "clocks", "read", str(folder / "images.npy")]
     command += ["--labels", str(folder / "labels.npy"), "--out", str(readings)]
-    command += ["--model", str(model)] if model is not None else []
+    command += [arg for model in models for arg in ("--model", str(model))]
     command += ["--turns", str(turns)] if turns is not None else []
     command += ["--centre-rings", str(rings)] if rings is not None else []
     wide = {**os.environ, "COLUMNS": "120"}  # the table's rows on one line each
@@ -125,7 +125,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder for the readings and the summary")
     parser.add_argument("sets", type=Path, nargs="+", help="course-format folders")
-    parser.add_argument("--model", type=Path, default=None, help="default: the pretrained")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        action="append",
+        default=[],
+        help="default: the pretrained; more than once: their ensemble",
+    )
     parser.add_argument(
         "--against", type=Path, default=None, help="OUT of another model's run on these sets"
     )

@@ -36,14 +36,15 @@ SIZE = 32  # the reader's input: small, so building and predicting take a second
 WIDE = {"COLUMNS": "200"}  # tables keep long tmp paths on one line
 
 
-@pytest.fixture(scope="module")
-def reader(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An untrained multihead clock model on 32x32 images, exported as tunekit exports."""
+def _export_reader(folder: Path, representation: str, seed: int = 0) -> Path:
+    """An untrained clock model on 32x32 images, exported as tunekit exports."""
+    import keras
+
     from tunekit.hypermodels.clock import REFERENCE
     from tunekit.modelfile import export_model
 
-    folder = tmp_path_factory.mktemp("reader")
-    values = {**REFERENCE, "representation": "multihead"}
+    keras.utils.set_random_seed(seed)
+    values = {**REFERENCE, "representation": representation}
     shape = DataShape((SIZE, SIZE), 0)
     trial_dir = folder / "trial_0000"
     trial_dir.mkdir()
@@ -52,6 +53,18 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Path:
     best = BestTrial(folder, record, "val_time_error", "min", trial_dir / CHECKPOINT_FILE,
                      None, shape, "clock")  # fmt: skip
     return export_model(best, folder / "clock.keras")
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An untrained multihead clock model on 32x32 images."""
+    return _export_reader(tmp_path_factory.mktemp("reader"), "multihead")
+
+
+@pytest.fixture(scope="module")
+def dial_readers(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Two untrained dial_heat readers on 32x32 images, of other weights."""
+    return [_export_reader(tmp_path_factory.mktemp("dial"), "dial_heat", seed) for seed in (1, 2)]
 
 
 @pytest.fixture(scope="module")
@@ -253,6 +266,24 @@ def test_without_model_the_pretrained_reader_is_used(reader, clocks, tmp_path, m
     assert readings.minutes == clock_reading.read_clocks([tmp_path / "images.npy"], reader).minutes
 
 
+def test_several_dial_readers_read_as_one_by_their_average(dial_readers, clocks, tmp_path):
+    from tunekit.hypermodels.clock import decode
+    from tunekit.modelfile import load_model_file, read_model_info
+    from tunekit.predict import clock_output
+
+    np.save(tmp_path / "images.npy", clocks[0])
+    both = clock_reading.read_clocks([tmp_path / "images.npy"], dial_readers)
+    images = fit_images(clocks[0], (SIZE, SIZE))
+    one, two = (clock_output(load_model_file(p), images, read_model_info(p)) for p in dial_readers)
+    mean = {name: (one[name] + two[name]) / 2 for name in one}
+    np.testing.assert_allclose(both.minutes, np.mod(decode("dial_heat", mean), 720))
+    assert both.model == f"{dial_readers[0]} + {dial_readers[1]}"
+    assert both.turns == 1 and both.centre_rings == 2  # each reader's own defaults
+    result = _read(tmp_path / "images.npy", "--model", dial_readers[0], "--model", dial_readers[1])
+    assert result.exit_code == 0, result.output
+    assert "+" in result.output and format_dial_minutes(both.minutes[0]) in result.output
+
+
 def test_without_model_and_no_pretrained_reader_one_line_says_pass_model(
     clocks, tmp_path, monkeypatch
 ):
@@ -270,15 +301,28 @@ def test_without_model_and_no_pretrained_reader_one_line_says_pass_model(
 # --- bad input: one line, exit 2, nothing written ---------------------------------------
 
 
-def _other_family(reader: Path, folder: Path) -> Path:
-    path = folder / "mlp.keras"
+def _with_info(reader: Path, folder: Path, name: str, **info: object) -> Path:
+    """A copy of ``reader`` whose tunekit info says ``info`` instead."""
+    path = folder / name
     with zipfile.ZipFile(reader) as src, zipfile.ZipFile(path, "w") as dst:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == MODEL_INFO_FILE:
-                data = json.dumps({**json.loads(data), "family": "mlp"}).encode()
+                data = json.dumps({**json.loads(data), **info}).encode()
             dst.writestr(item, data)
     return path
+
+
+def _other_family(reader: Path, folder: Path) -> Path:
+    return _with_info(reader, folder, "mlp.keras", family="mlp")
+
+
+def _sincos(reader: Path, folder: Path) -> Path:
+    with zipfile.ZipFile(reader) as src:
+        values = json.loads(src.read(MODEL_INFO_FILE))["hyperparameters"]
+    return _with_info(
+        reader, folder, "s.keras", hyperparameters={**values, "representation": "sincos"}
+    )
 
 
 def _without_info(reader: Path, folder: Path) -> Path:
@@ -390,6 +434,16 @@ BAD = {
     "three centre rings": (
         lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--centre-rings", "3"],
         "--centre-rings must be at most 2"),
+    "an ensemble of readers that do not average": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--model", r],
+        "multihead readers cannot be averaged: only dial readers"),
+    "an ensemble of two representations": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--model", _sincos(r, f)],
+        "s.keras is a sincos reader of 32x32 images"),
+    "an ensemble of two sizes": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--model",
+                            _with_info(r, f, "big.keras", input_shape=[64, 64])],
+        "give readers of one representation and size"),
     "centre rings for a reader without a dial": (
         lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--centre-rings", "1"],
         "centre_rings=1 needs a dial reader"),

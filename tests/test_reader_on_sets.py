@@ -46,9 +46,9 @@ def test_reuse_keeps_the_readings_and_reads_only_the_missing(script, tmp_path, m
     _readings(tmp_path / "out", [180.0, 391.0] * 5, true)  # readings-set.csv, 0.5 min off
     read = []
     monkeypatch.setattr(script, "_read", lambda folder, readings, *rest: read.append(folder))
-    metrics = script.read_set(tmp_path / "set", tmp_path / "out", None, None, None, reuse=True)
+    metrics = script.read_set(tmp_path / "set", tmp_path / "out", [], None, None, reuse=True)
     assert read == [] and metrics["clocks"] == 10
     assert metrics["time_error"] == pytest.approx(0.5)
     with pytest.raises(FileNotFoundError):  # a set without readings is read (the stub writes none)
-        script.read_set(tmp_path / "other", tmp_path / "out", None, None, None, reuse=True)
+        script.read_set(tmp_path / "other", tmp_path / "out", [], None, None, reuse=True)
     assert read == [tmp_path / "other"]

@@ -106,18 +106,20 @@ def pretrained_reader_model() -> Any:
 
 def read_clocks(
     inputs: Sequence[Path],
-    model: Path | None = None,
+    model: Path | Sequence[Path] | None = None,
     labels: Path | None = None,
     turns: int | None = None,
     centre_rings: int | None = None,
 ) -> ClockReadings:
-    """Read the time on every image of ``inputs`` with a clock reader.
+    """Read the time on every image of ``inputs`` with a clock reader, or several.
 
     Args:
         inputs: PNG/JPG files or ``.npy`` arrays of square images (see
             :func:`tunekit.data.image_files.load_images`); colour becomes grey and every
             image is resized to the reader's input.
-        model: A clock model's ``.keras`` file; None for the pretrained reader.
+        model: A clock model's ``.keras`` file; None for the pretrained reader. Several
+            files are an ensemble: dial readers of one representation and input size,
+            each read as alone, whose angle distributions are averaged and read as one.
         labels: A ``.npy`` file of the true times, ``(N, 2)`` [hour 0-23, minute 0-59],
             one per image in order; hours are read modulo 12.
         turns: Quarter turns to read each image at, 1-4 (a dial reader averages what the
@@ -126,27 +128,32 @@ def read_clocks(
             reader finds, 0 to 2; None: 2 for a dial reader (17 centres), else 0.
 
     Raises:
-        TunekitError: The reader is not a clock model, or none is installed, or it gave
+        TunekitError: A reader is not a clock model, or none is installed, or it gave
             no time for an image (its output is not a number), or it cannot read
-            ``turns`` or ``centre_rings`` views.
+            ``turns`` or ``centre_rings`` views, or several readers cannot be averaged.
         DataNotFoundError: An input or the labels file does not exist.
         DataFormatError: An input is not an image or array of images, or the labels are
             not one valid [hour, minute] per image.
     """
-    from tunekit.hypermodels.clock import reading_centre_rings, reading_turns
+    from tunekit.hypermodels.clock import mean_output, reading_centre_rings, reading_turns
 
-    with _reader_file(model) as path:
-        info = reader_info(path)
+    models = _model_files(model)
+    with contextlib.ExitStack() as files:
+        paths = [files.enter_context(_reader_file(m)) for m in models]
+        info = _one_kind(paths, [reader_info(path) for path in paths])
         views = reading_turns(str(info.representation), turns)
         size = (int(info.input_shape[0]), int(info.input_shape[1]))
         images, sources = load_images(inputs, size)
         true = None if labels is None else _read_labels(Path(labels), len(images))
-        reader = load_model_file(path)
-        rings = reading_centre_rings(reader, centre_rings)
-        output = clock_output(reader, images, info, views, rings)
+        outputs = []
+        for path in paths:
+            reader = load_model_file(path)
+            rings = reading_centre_rings(reader, centre_rings)
+            outputs.append(clock_output(reader, images, info, views, rings))
+    output = outputs[0] if len(outputs) == 1 else mean_output(str(info.representation), outputs)
     minutes = decode_times(str(info.representation), output, sources)
     return ClockReadings(
-        model="pretrained" if model is None else str(model),
+        model=" + ".join("pretrained" if m is None else str(m) for m in models),
         representation=str(info.representation),
         input_size=size,
         turns=views,
@@ -156,6 +163,47 @@ def read_clocks(
         true_minutes=None if true is None else tuple(true.tolist()),
         metrics=None if true is None else time_metrics(true, minutes),
     )
+
+
+def _model_files(model: Path | Sequence[Path] | None) -> list[Path | None]:
+    """The readers to read with: ``[None]`` (the pretrained one) for None or none given."""
+    if model is None or isinstance(model, str | Path):
+        return [None if model is None else Path(model)]
+    return [Path(m) for m in model] or [None]
+
+
+def _one_kind(paths: Sequence[Path], infos: Sequence[ModelInfo]) -> ModelInfo:
+    """The readers' common info: several must be dial readers of one representation and
+    input size, whose outputs average.
+
+    Raises:
+        TunekitError: They differ, or are not dial readers.
+    """
+    from tunekit.hypermodels.clock import averages_readers
+
+    first = infos[0]
+    if len(infos) == 1:
+        return first
+    for path, info in zip(paths[1:], infos[1:], strict=True):
+        if (info.representation, info.input_shape[:2]) != (
+            first.representation,
+            first.input_shape[:2],
+        ):
+            raise TunekitError(
+                f"{path} is a {info.representation} reader of {_size(info)} images, "
+                f"{paths[0]} a {first.representation} one of {_size(first)}: several "
+                "--model files are averaged, so give readers of one representation and size."
+            )
+    if not averages_readers(str(first.representation)):
+        raise TunekitError(
+            f"{first.representation} readers cannot be averaged: only dial readers, whose "
+            "outputs are angle distributions, read as an ensemble; give one --model."
+        )
+    return first
+
+
+def _size(info: ModelInfo) -> str:
+    return f"{info.input_shape[0]}x{info.input_shape[1]}"
 
 
 @contextlib.contextmanager

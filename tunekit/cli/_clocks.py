@@ -123,11 +123,14 @@ def clocks_read(
         ),
     ],
     model: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--model",
             help="A clock model's .keras file, from tunekit best --export on a clock study "
-            "(default: the pretrained reader shipped in tunekit/pretrained/).",
+            "(default: the pretrained reader shipped in tunekit/pretrained/). Give it more "
+            "than once to read with an ensemble: dial readers of one representation and "
+            "size, each read as alone, whose angle distributions are averaged.",
+            show_default=False,
         ),
     ] = None,
     labels: Annotated[
