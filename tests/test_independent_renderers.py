@@ -8,32 +8,18 @@ exactly what the course's files hold. Each file's own tests check how it draws.
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from ._benchmarks import BENCHMARKS, load_benchmark
+
 RENDERERS = ("other_renderer", "mpl_renderer")
-
-
-def load_renderer(name: str):
-    """Generator for a fixture: the script loaded as a module (benchmarks is not a package)."""
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.modules.pop(spec.name, None)
 
 
 @pytest.fixture(scope="module", params=RENDERERS)
 def renderer(request):
-    yield from load_renderer(request.param)
+    yield from load_benchmark(request.param)
 
 
 @pytest.mark.parametrize("name", RENDERERS)

@@ -7,12 +7,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from .test_independent_renderers import load_renderer
+from ._benchmarks import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def renderer():
-    yield from load_renderer("mpl_renderer")
+    yield from load_benchmark("mpl_renderer")
 
 
 def _darkness_by_angle(image: np.ndarray, start: float, stop: float) -> np.ndarray:

@@ -7,12 +7,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from .test_independent_renderers import load_renderer
+from ._benchmarks import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def renderer():
-    yield from load_renderer("other_renderer")
+    yield from load_benchmark("other_renderer")
 
 
 def _ray(image: np.ndarray, angle: float, start: float, stop: float, radius: float) -> np.ndarray:
