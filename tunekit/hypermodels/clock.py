@@ -206,7 +206,6 @@ def read_output(
     return read_turned(predict, images, views)
 
 
-
 def averages_readers(representation: str) -> bool:
     """Whether readers of ``representation`` can be averaged (``mean_output``): a dial
     reader's output is three angle distributions, which average as its views do."""
@@ -229,6 +228,7 @@ def mean_output(representation: str, outputs: list[Mapping[str, Any]]) -> dict[s
         name: sum(np.asarray(o[name], dtype=np.float64) for o in outputs) / len(outputs)
         for name in names
     }
+
 
 def _backbone(keras: Any, inputs: Any, name: str) -> Any:
     """The convolutional base, from uint8 pixels to a flat feature vector."""
