@@ -130,6 +130,7 @@ def clocks_read(
             "(default: the pretrained reader shipped in tunekit/pretrained/). Give it more "
             "than once to read with an ensemble: dial readers of one representation and "
             "size, each read as alone, whose angle distributions are averaged.",
+            metavar="FILE.keras",
             show_default=False,
         ),
     ] = None,
