@@ -135,7 +135,8 @@ def read_clocks(
         DataFormatError: An input is not an image or array of images, or the labels are
             not one valid [hour, minute] per image.
     """
-    from tunekit.hypermodels.clock import mean_output, reading_centre_rings, reading_turns
+    from tunekit.hypermodels.clock import reading_centre_rings, reading_turns
+    from tunekit.hypermodels.dial_decoding import mean_distributions
 
     models = _model_files(model)
     with contextlib.ExitStack() as files:
@@ -150,7 +151,7 @@ def read_clocks(
             reader = load_model_file(path)
             rings = reading_centre_rings(reader, centre_rings)
             outputs.append(clock_output(reader, images, info, views, rings))
-    output = outputs[0] if len(outputs) == 1 else mean_output(str(info.representation), outputs)
+    output = outputs[0] if len(outputs) == 1 else mean_distributions(outputs)
     minutes = decode_times(str(info.representation), output, sources)
     return ClockReadings(
         model=" + ".join("pretrained" if m is None else str(m) for m in models),

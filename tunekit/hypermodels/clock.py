@@ -207,27 +207,10 @@ def read_output(
 
 
 def averages_readers(representation: str) -> bool:
-    """Whether readers of ``representation`` can be averaged (``mean_output``): a dial
-    reader's output is three angle distributions, which average as its views do."""
+    """Whether readers of ``representation`` can be averaged
+    (``dial_decoding.mean_distributions``): a dial reader's output is three angle
+    distributions, which average as its views do."""
     return get_representation(representation).read_turned is not None
-
-
-def mean_output(representation: str, outputs: list[Mapping[str, Any]]) -> dict[str, np.ndarray]:
-    """The average of several dial readers' ``read_output`` for the same images: an
-    ensemble, read by ``decode`` as one reader's output.
-
-    Raises:
-        InvalidConfigError: ``representation`` is not a dial reader's, or no output is given.
-    """
-    if not averages_readers(representation) or not outputs:
-        raise InvalidConfigError(
-            f"only dial readers' outputs can be averaged, not {len(outputs)} {representation} ones."
-        )
-    names = outputs[0].keys()
-    return {
-        name: sum(np.asarray(o[name], dtype=np.float64) for o in outputs) / len(outputs)
-        for name in names
-    }
 
 
 def _backbone(keras: Any, inputs: Any, name: str) -> Any:

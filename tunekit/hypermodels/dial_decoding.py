@@ -103,6 +103,15 @@ def turned_back(output: Mapping[str, Any], quarter_turns: int) -> dict[str, np.n
     return {name: np.roll(np.asarray(output[name]), shift, axis=1) for name in DETECTORS}
 
 
+def mean_distributions(outputs: list[Mapping[str, Any]]) -> dict[str, np.ndarray]:
+    """The average of several dial readers' angle distributions for the same clocks: an
+    ensemble, read by :func:`most_likely_times` as one reader's output."""
+    return {
+        name: sum(np.asarray(o[name], dtype=np.float64) for o in outputs) / len(outputs)
+        for name in DETECTORS
+    }
+
+
 def read_turned(
     predict: Callable[[np.ndarray], Mapping[str, Any]],
     images: np.ndarray,
