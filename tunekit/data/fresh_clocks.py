@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from tunekit.data.clocks import ClockRecipe
+from tunekit.data.defocus import defocus, defocus_rng
 from tunekit.data.turned_images import turn_images
 
 
@@ -49,6 +50,8 @@ class FreshClocks(keras.utils.PyDataset):
         training_seed: The training's seed: epoch ``e``'s set is stream ``(e + 1,
             training_seed)`` of the recipe, so that two trainings of other seeds see other
             clocks. None: stream ``e + 1``, the same for every training.
+        blur: Blur half of each set's images, each by its own amount (``defocus``), drawn
+            from the set's stream.
     """
 
     def __init__(
@@ -60,10 +63,11 @@ class FreshClocks(keras.utils.PyDataset):
         first_epoch: int = 0,
         geometry: bool = False,
         training_seed: int | None = None,
+        blur: bool = False,
     ) -> None:
         super().__init__()
         self.recipe, self.encode, self.batch_size = recipe, encode, batch_size
-        self.training_seed = training_seed
+        self.training_seed, self.blur = training_seed, blur
         self.max_rotation = max_rotation
         self.first_epoch = first_epoch
         self.geometry = geometry
@@ -88,7 +92,8 @@ class FreshClocks(keras.utils.PyDataset):
     def _make_set(self, epoch: int) -> None:
         limit = self.max_rotation(epoch)
         stream = epoch + 1 if self.training_seed is None else (epoch + 1, self.training_seed)
-        self._images, labels = self.recipe.make(stream=stream, max_rotation=limit)
+        images, labels = self.recipe.make(stream=stream, max_rotation=limit)
+        self._images = defocus(images, defocus_rng(stream)) if self.blur else images
         if self.geometry:
             dial = self.recipe.geometry(stream=stream, max_rotation=limit)
             self._targets = self.encode(labels, dial)
@@ -116,6 +121,8 @@ class TurnedClocks(keras.utils.PyDataset):
             such as the data seed and the training's seed, so that trainings of other
             seeds see other turns in another order.
         first_epoch: The epoch training starts at (Hyperband continues models).
+        blur: After turning, blur half of each batch's images, each by its own amount
+            (``defocus``), drawn from the seed, the epoch and the batch.
     """
 
     def __init__(
@@ -126,11 +133,12 @@ class TurnedClocks(keras.utils.PyDataset):
         batch_size: int,
         seed: int | tuple[int, ...],
         first_epoch: int = 0,
+        blur: bool = False,
     ) -> None:
         super().__init__()
         self.images, self.targets = images, encode(np.asarray(labels))
         self.seed = seed if isinstance(seed, tuple) else (seed,)
-        self.batch_size, self.first_epoch = batch_size, first_epoch
+        self.batch_size, self.first_epoch, self.blur = batch_size, first_epoch, blur
         self.steps_per_epoch = math.ceil(len(images) / batch_size)
         self._draws: tuple[int, np.ndarray, np.ndarray] | None = None
 
@@ -153,7 +161,10 @@ class TurnedClocks(keras.utils.PyDataset):
         _, order, degrees = self._draws
         part = slice(batch * self.batch_size, (batch + 1) * self.batch_size)
         ids = order[part]
-        return turn_images(self.images[ids], degrees[part]), _pick(self.targets, ids)
+        turned = turn_images(self.images[ids], degrees[part])
+        if self.blur:
+            turned = defocus(turned, defocus_rng(self.seed, epoch, batch))
+        return turned, _pick(self.targets, ids)
 
 
 def _pick(targets: Any, part: slice | np.ndarray) -> Any:

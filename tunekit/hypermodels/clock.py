@@ -37,6 +37,9 @@ LEARNING_RATE_DECAYS = ("none", "cosine")
 #: batch-normalisation layers either keep learning their statistics or keep the reader's
 #: (``pretrained_frozen_norm``: they run in inference mode, as Keras advises for fine-tuning).
 STARTS = ("scratch", "pretrained", "pretrained_frozen_norm")
+#: Training images as drawn, or half of them blurred, each by its own amount, as an
+#: out-of-focus camera would (:mod:`tunekit.data.defocus`).
+TRAINING_BLURS = ("none", "defocus")
 
 REFERENCE: dict[str, Any] = {
     "representation": "multihead",  # the seed's best (about 5 minutes mean error)
@@ -45,6 +48,7 @@ REFERENCE: dict[str, Any] = {
     "learning_rate_decay": "none",  # the seed's: one rate throughout
     "batch_size": 64,
     "training_clocks": "fixed",  # the seed's: one fixed training split
+    "training_blur": "none",  # the images as drawn
     "start": "scratch",  # random weights, as the seed's
 }
 
@@ -83,6 +87,10 @@ _SPACES = (
           "training images: the fixed split, a new set each epoch, new sets turned from "
           "upright to any angle over the first half of the epochs (these two: generated "
           "clocks only), or the fixed split with each image turned anew each epoch"),
+    Space("training_blur", "training_blur", TRAINING_BLURS,
+          "training images as drawn, or half of them blurred by a Gaussian of 0.5-3 px at "
+          "128 px, as a camera out of focus (needs training_clocks fresh, curriculum or "
+          "turned)"),
     Space("start", "start", STARTS,
           f"random weights, or the reader shipped with tunekit (representation="
           f"{SHIPPED_REPRESENTATION}), "
@@ -98,6 +106,7 @@ CHECKS: dict[str, Check] = {
     "learning_rate_decay": Choice(LEARNING_RATE_DECAYS),
     "batch_size": Whole(1),
     "training_clocks": Choice(("fixed", "fresh", "curriculum", "turned")),
+    "training_blur": Choice(TRAINING_BLURS),
     "start": Choice(STARTS),
 }
 
@@ -362,7 +371,13 @@ def fresh_training_clocks(
     train the same way under every seed, and its repeats would show no noise.
     """
     kind = values["training_clocks"]
+    blur = values.get("training_blur", "none") == "defocus"
     if kind == "fixed":
+        if blur:
+            raise InvalidConfigError(
+                "training_blur=defocus blurs the new images of each epoch, and "
+                "training_clocks=fixed makes none (use fresh, curriculum or turned)."
+            )
         return None
     if kind == "turned":
         from tunekit.data.fresh_clocks import TurnedClocks
@@ -374,6 +389,7 @@ def fresh_training_clocks(
             int(values["batch_size"]),
             seed=(int(getattr(data, "info", {}).get("seed", 0)), seed),
             first_epoch=initial_epoch,
+            blur=blur,
         )
     if getattr(data, "recipe", None) is None:
         why = (
@@ -399,6 +415,7 @@ def fresh_training_clocks(
         first_epoch=initial_epoch,
         geometry=get_representation(representation).needs_geometry,
         training_seed=seed,
+        blur=blur,
     )
 
 
