@@ -44,7 +44,7 @@ from tunekit.tuning.ktfiles import (
     trial_path,
     values_hash,
 )
-from tunekit.tuning.plan import Variant, find_variant, search_label, values_key
+from tunekit.tuning.plan import Variant, find_variant, gained_filled, search_label, values_key
 
 _RUNNING = KTStatus.RUNNING
 _STOPPED = KTStatus.STOPPED
@@ -315,7 +315,7 @@ class PlanOracle(ResumableOracle):
     def populate_space(self, trial_id: str) -> dict[str, Any]:
         """Return the first variant that no trial on disk has taken, or stop."""
         taken = {
-            values_key(trial.hyperparameters.values)
+            values_key(gained_filled(self.plan, trial.hyperparameters.values))
             for trial in self.trials.values()
             if trial.status != _INVALID
         }

@@ -20,6 +20,7 @@ __all__ = [
     "Variant",
     "find_variant",
     "free_choices",
+    "gained_filled",
     "one_factor_plan",
     "search_label",
     "space_values",
@@ -188,11 +189,30 @@ class GridPlan(Sequence[Variant]):
         return (index, variant) if variant.key == values_key(values) else None
 
 
+def gained_filled(plan: Sequence[Variant], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A trial's ``values`` with the plan's reference value of each hyper-parameter it lacks.
+
+    A trial recorded before its family gained a hyper-parameter was trained as the
+    family's reference value of it now trains (a study whose reference differs there is
+    refused as made differently), so it is the plan's variant at that value and is never
+    trained again.
+    """
+    if isinstance(plan, GridPlan):
+        reference: Mapping[str, Any] = plan.reference
+    elif plan and plan[0].space == REFERENCE_SPACE:
+        reference = plan[0].values
+    else:
+        return dict(values)
+    return {**{hp: v for hp, v in reference.items() if hp not in values}, **values}
+
+
 def find_variant(plan: Sequence[Variant], values: Mapping[str, Any]) -> tuple[int, Variant] | None:
     """Return the index and variant of ``plan`` with exactly ``values``, or ``None``.
 
     ``values`` are a trial's (``trial_values``): a reference repeat is found by its repeat.
+    A hyper-parameter the trial predates counts at the reference value (``gained_filled``).
     """
+    values = gained_filled(plan, values)
     if isinstance(plan, GridPlan):
         return plan.find(values)
     key = values_key(values)
