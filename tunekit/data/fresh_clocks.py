@@ -5,7 +5,8 @@ network reads the dial; drawing a new set each epoch removes that ceiling, since
 generator makes 18,000 clocks in seconds. The curriculum starts with upright clocks,
 where the hands alone tell the time, and then turns them further and further. Fixed
 images (the course's files) cannot be drawn again, but turning a whole clock keeps its
-time, so each epoch shows them at new angles.
+time, so each epoch shows them at new angles. Either may blur half of its images, each by
+its own amount (:mod:`tunekit.data.defocus`).
 """
 
 from __future__ import annotations
