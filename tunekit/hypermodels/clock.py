@@ -365,10 +365,11 @@ def fresh_training_clocks(
 ) -> Any:
     """A new training set each epoch, unless ``training_clocks`` is "fixed".
 
-    With ``training_blur`` "defocus", half of each set's images are blurred. "turned" needs only the training split, so it serves the course's files too; its
-    angles are seeded with the data seed and the training's ``seed``. New clocks are
-    drawn with both as well: a reader that starts from trained weights would otherwise
-    train the same way under every seed, and its repeats would show no noise.
+    With ``training_blur`` "defocus", half of each set's images are blurred. "turned"
+    needs only the training split, so it serves the course's files too; its angles are
+    seeded with the data seed and the training's ``seed``. New clocks are drawn with both
+    as well: a reader that starts from trained weights would otherwise train the same way
+    under every seed, and its repeats would show no noise.
     """
     kind = values["training_clocks"]
     blur = values.get("training_blur", "none") == "defocus"
