@@ -18,6 +18,7 @@ from tunekit.records.trial import TrialStatus
 from tunekit.tuning.study import prepare_study, run_study
 
 from ..conftest import TINY_VAL
+from ._forgetting import forget_hyper_parameter
 
 
 def _spec(data_dir, spaces=("width",), epochs=2, executions=1, subset=None):
@@ -193,32 +194,13 @@ def test_a_study_of_the_reference_alone_refuses_to_resume_with_another_clock_spl
     assert len(read_study(tmp_path / "course").records) == 1
 
 
-def _forget(study_dir, hp):
-    """Make a study look recorded before its family had ``hp``: no file names it."""
-
-    def strip(node):
-        if isinstance(node, dict):
-            return {k: strip(v) for k, v in node.items() if k != hp}
-        if isinstance(node, list):
-            kept = [n for n in node if not (isinstance(n, dict) and _names(n) == hp)]
-            return [strip(n) for n in kept]
-        return node
-
-    for path in [study_dir / "tunekit_study.json", *study_dir.glob("trial_*/*.json")]:
-        path.write_text(json.dumps(strip(json.loads(path.read_text()))))
-
-
-def _names(node):
-    return node.get("config", {}).get("name") if isinstance(node.get("config"), dict) else None
-
-
 def test_a_study_recorded_before_its_family_gained_a_hyper_parameter_trains_nothing_again(
     tiny_data_dir, tmp_path
 ):
     spec = _spec(tiny_data_dir, spaces=("width",), subset=200)
     prepared = prepare_study(spec, tmp_path)
     first = run_study(prepared).records
-    _forget(prepared.study_dir, "dropout")
+    forget_hyper_parameter(prepared.study_dir, "dropout")
     assert all("dropout" not in r.hyperparameters for r in read_study(prepared.study_dir).records)
     again = run_study(prepare_study(spec, tmp_path)).records
     assert [(r.trial_id, r.started) for r in again] == [(r.trial_id, r.started) for r in first]

@@ -95,6 +95,11 @@ def values_hash(oracle: keras_tuner.Oracle, values: dict[str, Any]) -> str:
     return oracle._compute_values_hash(values)
 
 
+def mark_tried(oracle: keras_tuner.Oracle, values: dict[str, Any]) -> None:
+    """Count ``values`` as tried: keras-tuner's searches never draw them again."""
+    oracle._tried_so_far.add(values_hash(oracle, values))
+
+
 def set_base_state(oracle: keras_tuner.Oracle, state: dict[str, Any]) -> None:
     """Set the state every keras-tuner oracle has, leaving a subclass's own state."""
     keras_tuner.Oracle.set_state(oracle, state)

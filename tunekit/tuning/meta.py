@@ -22,7 +22,7 @@ from tunekit.records.layout import REFERENCE_SPACE, SEARCH_SPACE, record_paths
 from tunekit.records.meta import DataInfo, SpaceInfo, StudyMeta
 from tunekit.records.study import read_records
 from tunekit.records.trial import TrialRecord, TrialStatus
-from tunekit.tuning.plan import space_values
+from tunekit.tuning.plan import space_values, with_gained
 from tunekit.tuning.search import objective_of
 
 #: Settings that must match for a rerun to continue a study (``keep_checkpoints``,
@@ -99,9 +99,9 @@ def differences(old: StudyMeta, new: StudyMeta) -> list[str]:
             before, now = _field(before_section, key), _field(now_section, key)
             if before != now:
                 found.append(f"{key}: {before!r} in the study, {now!r} now")
-    gained = _gained_defaults(old, new)
+    recorded = _with_gained_reference(old, new)
     for hp, value in new.reference.items():
-        before = old.reference.get(hp, gained.get(hp))
+        before = recorded.get(hp)
         if before != value:
             found.append(f"reference {hp}: {before!r} in the study, {value!r} now")
     for name, space in new.spaces.items():
@@ -116,16 +116,15 @@ def differences(old: StudyMeta, new: StudyMeta) -> list[str]:
     return found
 
 
-def _gained_defaults(old: StudyMeta, new: StudyMeta) -> Mapping[str, Any]:
-    """The family's reference value of each hyper-parameter ``old`` does not record."""
-    missing = [hp for hp in new.reference if hp not in old.reference]
-    if not missing or not old.reference:
+def _with_gained_reference(old: StudyMeta, new: StudyMeta) -> Mapping[str, Any]:
+    """``old``'s reference :func:`with_gained` the family's values of what it predates."""
+    if not old.reference:
         return {}
     try:
         family = get_family(new.family)
     except TunekitError:
-        return {}
-    return {hp: family.reference[hp] for hp in missing if hp in family.reference}
+        return old.reference
+    return with_gained(old.reference, family.reference)
 
 
 def _grown_values(old: StudyMeta, new: StudyMeta) -> dict[str, SpaceInfo]:

@@ -36,6 +36,7 @@ from tunekit.tuning.ktfiles import (
     display_state,
     load_state,
     load_trial,
+    mark_tried,
     new_trial,
     oracle_path,
     save_state,
@@ -44,7 +45,14 @@ from tunekit.tuning.ktfiles import (
     trial_path,
     values_hash,
 )
-from tunekit.tuning.plan import Variant, find_variant, gained_filled, search_label, values_key
+from tunekit.tuning.plan import (
+    Variant,
+    find_variant,
+    gained_filled,
+    search_label,
+    values_key,
+    with_gained,
+)
 
 _RUNNING = KTStatus.RUNNING
 _STOPPED = KTStatus.STOPPED
@@ -162,6 +170,7 @@ class ResumableOracle(keras_tuner.Oracle):
         therefore rebuilt from the trials' own files.
         """
         lost = self._load_trials()
+        space = self._own_space()
         state = load_state(oracle_path(self))
         try:
             if state is None:
@@ -170,7 +179,8 @@ class ResumableOracle(keras_tuner.Oracle):
             state["ongoing_trials"] = {k: v for k, v in ongoing.items() if v in self.trials}
             self.set_state(state)
         except (KeyError, TypeError, ValueError, AttributeError):
-            self._rebuild_state()
+            self._rebuild_state(space)
+        self._remember_gained(space)
         self.ongoing_trials = {}
         # A deleted trial folder leaves its id in the orders; keras-tuner looks it up.
         self.start_order = [t for t in self.start_order if t in self.trials]
@@ -223,11 +233,21 @@ class ResumableOracle(keras_tuner.Oracle):
                 lost.append(trial.trial_id)
         return lost
 
-    def _rebuild_state(self) -> None:
-        """Rebuild a lost ``oracle.json`` from the trials (a subclass's extras stay new)."""
+    def _own_space(self) -> keras_tuner.HyperParameters:
+        """The space this oracle draws from: a search's own (its free choices, the rest
+        fixed at the reference), else the tuner's (a plan gives every value itself)."""
+        if self.hyperparameters.space or self.fallback_space is None:
+            return self.hyperparameters.copy()
+        return self.fallback_space
+
+    def _rebuild_state(self, space: keras_tuner.HyperParameters) -> None:
+        """Rebuild a lost ``oracle.json`` from the trials (a subclass's extras stay new).
+
+        ``space`` is the oracle's own: a search rebuilt with the tuner's whole space
+        would draw values for hyper-parameters the study keeps at the reference.
+        """
         ids = sorted(self.trials)
         hashes = {t: values_hash(self, self.trials[t].hyperparameters.values) for t in ids}
-        space = self.fallback_space or self.hyperparameters
         state = {
             "ongoing_trials": {},
             "hyperparameters": space.get_config(),
@@ -243,6 +263,16 @@ class ResumableOracle(keras_tuner.Oracle):
             "display": display_state(self),
         }
         set_base_state(self, state)
+
+    def _remember_gained(self, space: keras_tuner.HyperParameters) -> None:
+        """Count each trial as tried :func:`with_gained` ``space``'s values, so that a
+        search never draws again a trial recorded before its family gained a
+        hyper-parameter (``gained_filled`` does the same for a plan)."""
+        reference = {hp.name: hp.default for hp in space.space if not hp.conditions}
+        for trial in self.trials.values():
+            values = trial.hyperparameters.values
+            if any(name not in values for name in reference):
+                mark_tried(self, with_gained(values, reference))
 
     def _next_trial_id(self) -> str:
         """One more than any trial id this study has used, on disk or in memory."""

@@ -26,6 +26,7 @@ __all__ = [
     "space_values",
     "trial_values",
     "values_key",
+    "with_gained",
 ]
 
 #: The trial value that tells a one-factor study's reference repeats apart. Like
@@ -189,21 +190,24 @@ class GridPlan(Sequence[Variant]):
         return (index, variant) if variant.key == values_key(values) else None
 
 
-def gained_filled(plan: Sequence[Variant], values: Mapping[str, Any]) -> dict[str, Any]:
-    """A trial's ``values`` with the plan's reference value of each hyper-parameter it lacks.
+def with_gained(values: Mapping[str, Any], reference: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with ``reference``'s value of each hyper-parameter they do not name.
 
-    A trial recorded before its family gained a hyper-parameter was trained as the
-    family's reference value of it now trains (a study whose reference differs there is
-    refused as made differently), so it is the plan's variant at that value and is never
-    trained again.
+    A trial or study recorded before its family gained a hyper-parameter was trained as
+    the reference value of it now trains (a study whose reference differs there is
+    refused as made differently), so it counts at that value and is never trained again.
     """
-    if isinstance(plan, GridPlan):
-        reference: Mapping[str, Any] = plan.reference
-    elif plan and plan[0].space == REFERENCE_SPACE:
-        reference = plan[0].values
-    else:
-        return dict(values)
     return {**{hp: v for hp, v in reference.items() if hp not in values}, **values}
+
+
+def gained_filled(plan: Sequence[Variant], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A trial's ``values`` :func:`with_gained` the plan's reference: it is the plan's
+    variant at the reference value of each hyper-parameter it predates."""
+    if isinstance(plan, GridPlan):
+        return with_gained(values, plan.reference)
+    if plan and plan[0].space == REFERENCE_SPACE:
+        return with_gained(values, plan[0].values)
+    return dict(values)
 
 
 def find_variant(plan: Sequence[Variant], values: Mapping[str, Any]) -> tuple[int, Variant] | None:

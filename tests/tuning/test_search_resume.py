@@ -1,0 +1,54 @@
+"""Searches resumed from files a kill damaged, or that an older tunekit wrote: each draws
+only the hyper-parameters the study searches, and no point twice (tiny data, 1 epoch)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tunekit.config import DataSpec, SearchSettings, StudySpec, TrainSettings, TunerKind
+from tunekit.records.layout import ORACLE_FILE
+from tunekit.tuning.study import prepare_study, run_study
+
+from ..conftest import TINY_VAL
+from ._forgetting import forget_hyper_parameter
+
+SEARCHED = "optimizer"  # four values: a search of four trials has tried every one
+
+
+def _search(data_dir, runs, tuner, max_trials):
+    spec = StudySpec(
+        "mlp",
+        (SEARCHED,),
+        data=DataSpec("mnist", data_dir, subset=200, validation_size=TINY_VAL),
+        train=TrainSettings(epochs=1, reference_repeats=1),
+        tuner=tuner,
+        search=SearchSettings(max_trials=max_trials),
+    )
+    prepared = prepare_study(spec, runs)
+    return prepared.study_dir, run_study(prepared).records
+
+
+def _others(record):
+    return {hp: v for hp, v in record.hyperparameters.items() if hp != SEARCHED}
+
+
+@pytest.mark.parametrize("tuner", [TunerKind.RANDOM, TunerKind.BAYESIAN])
+def test_a_search_whose_oracle_file_was_lost_keeps_the_rest_at_the_reference(
+    tiny_data_dir, tmp_path, tuner
+):
+    study_dir, first = _search(tiny_data_dir, tmp_path, tuner, 2)
+    (study_dir / ORACLE_FILE).unlink()
+    _, records = _search(tiny_data_dir, tmp_path, tuner, 4)
+    assert len(records) == 4
+    assert [_others(r) for r in records] == [_others(first[0])] * 4
+
+
+def test_a_search_recorded_before_its_family_gained_a_hyper_parameter_draws_no_point_again(
+    tiny_data_dir, tmp_path
+):
+    study_dir, first = _search(tiny_data_dir, tmp_path, TunerKind.RANDOM, 4)
+    assert len({r.label for r in first}) == 4  # every point of the space
+    forget_hyper_parameter(study_dir, "dropout")
+    (study_dir / ORACLE_FILE).unlink()  # rebuilt from trials that do not name dropout
+    _, records = _search(tiny_data_dir, tmp_path, TunerKind.RANDOM, 6)
+    assert [(r.trial_id, r.started) for r in records] == [(r.trial_id, r.started) for r in first]
