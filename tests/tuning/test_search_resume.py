@@ -15,14 +15,14 @@ from ._forgetting import forget_hyper_parameter
 SEARCHED = "optimizer"  # four values: a search of four trials has tried every one
 
 
-def _search(data_dir, runs, tuner, max_trials):
+def _search(data_dir, runs, tuner, max_trials, epochs=1):
     spec = StudySpec(
         "mlp",
         (SEARCHED,),
         data=DataSpec("mnist", data_dir, subset=200, validation_size=TINY_VAL),
-        train=TrainSettings(epochs=1, reference_repeats=1),
+        train=TrainSettings(epochs=epochs, reference_repeats=1),
         tuner=tuner,
-        search=SearchSettings(max_trials=max_trials),
+        search=SearchSettings(max_trials=max_trials, factor=3),
     )
     prepared = prepare_study(spec, runs)
     return prepared.study_dir, run_study(prepared).records
@@ -41,6 +41,17 @@ def test_a_search_whose_oracle_file_was_lost_keeps_the_rest_at_the_reference(
     _, records = _search(tiny_data_dir, tmp_path, tuner, 4)
     assert len(records) == 4
     assert [_others(r) for r in records] == [_others(first[0])] * 4
+
+
+def test_a_hyperband_search_whose_oracle_file_was_lost_trains_nothing_again(
+    tiny_data_dir, tmp_path
+):
+    # 3 epochs, factor 3: one bracket of models trained 1 epoch, the best one 3.
+    study_dir, first = _search(tiny_data_dir, tmp_path, TunerKind.HYPERBAND, 1, epochs=3)
+    assert {r.hyperparameters[SEARCHED] for r in first} == {"sgd", "adam", "rmsprop", "nadam"}
+    (study_dir / ORACLE_FILE).unlink()  # its brackets are lost; the trials say what was tried
+    _, records = _search(tiny_data_dir, tmp_path, TunerKind.HYPERBAND, 1, epochs=3)
+    assert [(r.trial_id, r.started) for r in records] == [(r.trial_id, r.started) for r in first]
 
 
 def test_a_search_recorded_before_its_family_gained_a_hyper_parameter_draws_no_point_again(
