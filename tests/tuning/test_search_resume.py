@@ -3,6 +3,8 @@ only the hyper-parameters the study searches, and no point twice (tiny data, 1 e
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tunekit.config import DataSpec, SearchSettings, StudySpec, TrainSettings, TunerKind
@@ -52,6 +54,20 @@ def test_a_hyperband_search_whose_oracle_file_was_lost_trains_nothing_again(
     (study_dir / ORACLE_FILE).unlink()  # its brackets are lost; the trials say what was tried
     _, records = _search(tiny_data_dir, tmp_path, TunerKind.HYPERBAND, 1, epochs=3)
     assert [(r.trial_id, r.started) for r in records] == [(r.trial_id, r.started) for r in first]
+
+
+def test_a_hyperband_search_killed_with_its_oracle_file_lost_finishes_its_brackets(
+    tiny_data_dir, tmp_path
+):
+    # Bracket 1 trains three models 1 epoch and the best of them 3; bracket 0 trains the
+    # points left 3 epochs. The trials' own files say which bracket and round each was.
+    study_dir, first = _search(tiny_data_dir, tmp_path, TunerKind.HYPERBAND, 1, epochs=3)
+    assert len(first) == 5  # the continued model is trained twice
+    for trial in first[3:]:  # as if killed after the first round, oracle.json lost
+        shutil.rmtree(study_dir / f"trial_{trial.trial_id}")
+    (study_dir / ORACLE_FILE).unlink()
+    _, records = _search(tiny_data_dir, tmp_path, TunerKind.HYPERBAND, 1, epochs=3)
+    assert [r.hyperparameters for r in records] == [r.hyperparameters for r in first]
 
 
 def test_a_search_recorded_before_its_family_gained_a_hyper_parameter_draws_no_point_again(

@@ -409,3 +409,24 @@ class BayesianOracle(_SearchNames, ResumableOracle, keras_tuner.oracles.Bayesian
 
 class HyperbandOracle(_SearchNames, ResumableOracle, keras_tuner.oracles.HyperbandOracle):
     """keras-tuner's Hyperband with tunekit's resume; it ends when its brackets do."""
+
+    def _rebuild_state(self, space: keras_tuner.HyperParameters) -> None:
+        """Also rebuild the brackets, from the bracket, round and model each trial's own
+        values name: without them a resumed search would start its brackets again and
+        never train on the models its first rounds chose."""
+        super()._rebuild_state(space)
+        brackets: dict[int, list[list[dict[str, Any]]]] = {}
+        for trial_id in sorted(self.trials):
+            values = self.trials[trial_id].hyperparameters.values
+            if "tuner/bracket" not in values:
+                continue
+            number = int(values["tuner/bracket"])
+            rounds = brackets.setdefault(number, [[] for _ in range(self._get_num_rounds(number))])
+            past = values.get("tuner/trial_id")
+            rounds[int(values["tuner/round"])].append({"past_id": past, "id": trial_id})
+        if brackets:  # one iteration: brackets run from the most halving one down to 0
+            self._current_iteration = 0
+            self._current_bracket = min(brackets)
+            self._brackets = [
+                {"bracket_num": n, "rounds": brackets[n]} for n in sorted(brackets, reverse=True)
+            ]
