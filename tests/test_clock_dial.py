@@ -56,7 +56,28 @@ def test_the_correlation_of_the_12_and_a_hand_is_the_reading():
     assert (np.abs(np.argmax(reading, axis=1) - want) % ANGLES <= 1).all()
 
 
-@pytest.mark.parametrize("representation", ["dial", "dial_heat", "dial_fine"])
+def test_each_angle_s_sector_votes_for_the_12_where_it_is():
+    from tunekit.hypermodels.clock_dial import SECTORS, sector_targets
+    from tunekit.hypermodels.dial_layers import SectorVote
+
+    twelve = np.array([0.0, 1.0, 4.0, 6.2])  # radians clockwise from up
+    sectors = sector_targets(twelve)
+    at_twelve = np.round(twelve / (2 * math.pi) * ANGLES).astype(int) % ANGLES
+    assert sectors.shape == (4, ANGLES, SECTORS) and (sectors.sum(axis=2) == 1).all()
+    assert (np.argmax(sectors[np.arange(4), at_twelve], axis=1) == 0).all()
+    three = (at_twelve + ANGLES // 4) % ANGLES  # a quarter turn clockwise: the 3
+    assert (np.argmax(sectors[np.arange(4), three], axis=1) == 3).all()
+
+    def off(vote, want):  # angles from the 12 wanted to the best-voted angle, either way
+        return (np.argmax(vote, axis=1) - want + ANGLES // 2) % ANGLES - ANGLES // 2
+
+    assert (np.abs(off(np.asarray(SectorVote()(sectors)), at_twelve)) <= 1).all()
+    # Sectors read one hour on everywhere put the 12 one hour back.
+    shifted = np.asarray(SectorVote()(np.roll(sectors, 1, axis=2)))
+    assert (np.abs(off(shifted, at_twelve - ANGLES // SECTORS)) <= 1).all()
+
+
+@pytest.mark.parametrize("representation", ["dial", "dial_heat", "dial_fine", "dial_vote"])
 def test_a_dial_model_trains_on_generated_clocks_and_on_labels_alone(representation):
     from tunekit.hypermodels._family import DataShape
     from tunekit.hypermodels.clock import build_clock, decode, encode
@@ -65,15 +86,19 @@ def test_a_dial_model_trains_on_generated_clocks_and_on_labels_alone(representat
     geometry = dial_geometry(16, image_size=32, seed=1, style=FULL)
     values = {"representation": representation, "backbone": "seed", "learning_rate": 0.001}
     model = build_clock(values, DataShape(input_shape=(32, 32), num_classes=0))
-    with_geometry = model.fit(images, encode("dial", labels, geometry), epochs=1, verbose=0)
-    labels_only = model.fit(images, encode("dial", labels), epochs=1, verbose=0)
+    targets = encode(representation, labels, geometry)
+    with_geometry = model.fit(images, targets, epochs=1, verbose=0)
+    labels_only = model.fit(images, encode(representation, labels), epochs=1, verbose=0)
     assert np.isfinite(with_geometry.history["loss"]).all()
     assert np.isfinite(labels_only.history["loss"]).all()
     # Unknown geometry adds nothing: the masked losses are 0, only the readings count.
-    logs = model.evaluate(images, encode("dial", labels), return_dict=True, verbose=0)
+    logs = model.evaluate(images, encode(representation, labels), return_dict=True, verbose=0)
     assert logs["geometry_loss"] == 0 and logs["twelve_loss"] == 0
+    assert logs.get("sector_loss", 0) == 0
     assert logs["minute_reading_loss"] > 0
-    pred = decode("dial", model.predict(images, verbose=0))
+    known = model.evaluate(images, targets, return_dict=True, verbose=0)
+    assert ("sector_loss" in known) == ("sector" in targets)
+    pred = decode(representation, model.predict(images, verbose=0))
     assert pred.shape == (16,) and np.isfinite(pred).all()
     assert time_error(labels_to_minutes(labels), pred).max() <= 360
 
@@ -218,3 +243,22 @@ def test_the_fine_reader_unrolls_twice_as_finely_and_reads_the_same_angles():
         shapes[representation] = (strip.radii, strip.angles)
         assert model.get_layer("twelve").output.shape[-1] == ANGLES
     assert shapes["dial_fine"] == (2 * RADII, 2 * ANGLES) and shapes["dial_heat"] == (RADII, ANGLES)
+
+
+def test_a_sector_vote_reader_saves_and_loads_with_its_vote(tmp_path):
+    import keras
+
+    from tunekit.hypermodels._family import DataShape
+    from tunekit.hypermodels.clock import build_clock
+
+    images, _ = generate_clocks(4, image_size=32, seed=2, style=FULL)
+    values = {"representation": "dial_vote", "backbone": "seed", "learning_rate": 0.001}
+    model = build_clock(values, DataShape(input_shape=(32, 32), num_classes=0))
+    vote = next(layer for layer in model.layers if type(layer).__name__ == "SectorVote")
+    vote.scale.assign(2.5)
+    model.save(tmp_path / "vote.keras")
+    loaded = keras.saving.load_model(tmp_path / "vote.keras", compile=False)
+    assert float(next(v for v in loaded.weights if v.path.endswith("scale")).numpy()) == 2.5
+    before, after = model.predict(images, verbose=0), loaded.predict(images, verbose=0)
+    for name in ("twelve", "sector"):
+        np.testing.assert_allclose(after[name], before[name], atol=1e-5)

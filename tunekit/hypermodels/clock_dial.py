@@ -35,6 +35,9 @@ RADII = 24
 """Rows of the dial strip; its ``ANGLES`` columns are 2.5 degrees, half a minute of the
 minute hand."""
 
+SECTORS = 12
+"""Sectors of the dial a ``dial_vote`` reader tells apart: one around each hour's place."""
+
 GEOMETRY_WEIGHT = 50.0
 """The geometry's squared error is a few hundredths; this brings it level with the angles."""
 
@@ -70,6 +73,24 @@ def encode_dial(labels: np.ndarray, geometry: Any = None) -> dict[str, np.ndarra
         targets["geometry"] = geometry.normalised()
         for column, name in enumerate(("twelve", "hour", "minute")):
             targets[name] = soft_angles(geometry.angles[:, column])
+    return targets
+
+
+def sector_targets(twelve: np.ndarray) -> np.ndarray:
+    """``(N, ANGLES, SECTORS)`` float32 one-hot rows: the sector of the dial each angle lies
+    in, for a 12 at ``twelve`` (radians); sector ``s`` is the nearest numeral ``s`` (0: 12)."""
+    past_twelve = np.arange(ANGLES)[None, :] - np.asarray(twelve)[:, None] / (2 * math.pi) * ANGLES
+    sector = np.floor(past_twelve * SECTORS / ANGLES + 0.5).astype(np.int64) % SECTORS
+    return np.eye(SECTORS, dtype="float32")[sector]
+
+
+def encode_dial_vote(labels: np.ndarray, geometry: Any = None) -> dict[str, np.ndarray]:
+    """:func:`encode_dial`'s targets and each angle's sector (NaN without ``geometry``)."""
+    targets = encode_dial(labels, geometry)
+    if geometry is None:
+        targets["sector"] = np.full((len(labels), ANGLES, SECTORS), np.nan, dtype="float32")
+    else:
+        targets["sector"] = sector_targets(geometry.angles[:, 0])
     return targets
 
 
@@ -181,13 +202,21 @@ def dial_model(
     ``twelve_from`` is where the 12 is looked for: ``near`` scores each angle by what lies
     within about 40 degrees of it; ``ring`` lets every angle of the dial vote for where the
     12 is, so the 12 is also found from the other numerals, which on a turned clock keep
-    their places and their slant relative to it. ``finder`` finds the dial:
+    their places and their slant relative to it; ``sectors`` adds to ``near`` a vote
+    (:class:`~tunekit.hypermodels.dial_layers.SectorVote`) of every angle's sector of the
+    dial, an output trained on its own: each numeral is told which it is, and says where
+    the 12 lies. ``finder`` finds the dial:
     ``coarse_finder`` or ``heat_finder``. ``fine`` unrolls the dial at twice the rows and
     columns, about one sample per pixel of a 128-px clock, and a learned convolution pools
     the strip back to its ``RADII`` by ``ANGLES``: at the plain strip's spacing of about two
     pixels a numeral is 3-5 rows tall, and a thin stroke can fall between samples.
     """
-    from tunekit.hypermodels.dial_layers import CircularCorrelation, CircularPad, DialStrip
+    from tunekit.hypermodels.dial_layers import (
+        CircularCorrelation,
+        CircularPad,
+        DialStrip,
+        SectorVote,
+    )
 
     pixels = keras.layers.Reshape((image_size, image_size, 1))(inputs)
     pixels = keras.layers.Rescaling(1 / 255.0)(pixels)
@@ -204,8 +233,14 @@ def dial_model(
     for _ in range(2):
         x = keras.layers.Conv1D(96, 5, activation="relu")(CircularPad(2, axis=1)(x))
     outputs: dict[str, Any] = {"geometry": geometry}
+    losses: dict[str, Any] = {}
     for name in ("twelve", "hour", "minute"):  # one score per angle, then a ring softmax
         score = angle_scores(keras, x, twelve_from if name == "twelve" else "near")
+        if name == "twelve" and twelve_from == "sectors":
+            sectors = keras.layers.Conv1D(SECTORS, 1)(x)
+            outputs["sector"] = keras.layers.Softmax(name="sector")(sectors)
+            losses["sector"] = masked_angle_loss
+            score = keras.layers.Add()([score, SectorVote()(outputs["sector"])])
         outputs[name] = keras.layers.Softmax(name=name)(score)
     # 4. The time: each hand's angle from the 12.
     outputs["minute_reading"] = CircularCorrelation(name="minute_reading")(
@@ -214,7 +249,7 @@ def dial_model(
     outputs["hour_reading"] = CircularCorrelation(name="hour_reading")(
         [outputs["twelve"], outputs["hour"]]
     )
-    losses = {
+    losses |= {
         "geometry": masked_geometry_loss,
         "twelve": masked_angle_loss,
         "hour": masked_angle_loss,
@@ -244,3 +279,10 @@ def fine_dial_model(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The heat-map dial reader on a strip sampled as finely as the image (``dial_model``)."""
     return dial_model(keras, inputs, image_size, finder="heat", fine=True)
+
+
+def vote_dial_model(
+    keras: Any, inputs: Any, image_size: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fine dial reader whose 12 is also found by every angle's sector (``dial_model``)."""
+    return dial_model(keras, inputs, image_size, twelve_from="sectors", finder="heat", fine=True)

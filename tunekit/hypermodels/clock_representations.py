@@ -26,9 +26,11 @@ from tunekit.hypermodels.clock_dial import (
     decode_dial,
     dial_model,
     encode_dial,
+    encode_dial_vote,
     fine_dial_model,
     heat_dial_model,
     ring_dial_model,
+    vote_dial_model,
 )
 from tunekit.hypermodels.dial_decoding import read_turned
 
@@ -324,6 +326,17 @@ _REGISTERED = (
         encode_dial,
         decode_dial,
         model=fine_dial_model,
+        needs_geometry=True,
+        read_turned=read_turned,
+        turns=1,
+    ),
+    Representation(
+        "dial_vote",
+        "beyond the seed: dial_fine, each angle also told its sector of the dial and voting "
+        "for the 12",
+        encode_dial_vote,
+        decode_dial,
+        model=vote_dial_model,
         needs_geometry=True,
         read_turned=read_turned,
         turns=1,

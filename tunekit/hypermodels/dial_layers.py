@@ -165,3 +165,34 @@ class SoftArgmax2D(keras.layers.Layer):
     def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:
         """``(batch, 2)``."""
         return (input_shape[0], 2)
+
+
+@keras.saving.register_keras_serializable(package="tunekit")
+class SectorVote(keras.layers.Layer):
+    """Where the 12 is, by a vote of every angle of the ring: ``(B, n, k)`` to ``(B, n)``.
+
+    Called on the chance that each of ``n`` angles lies in each of the dial's ``k`` sectors
+    (sector ``s`` is centred ``s * n / k`` angles clockwise of the 12: the numeral ``s``,
+    "1" to "11", or the 12 itself), it scores each angle ``a`` as the 12 by the mean
+    log-chance of the sectors a 12 at ``a`` gives the whole ring, times a learnt scale. A
+    turn of the sectors turns the scores; every numeral read points at the 12.
+    """
+
+    def build(self, input_shape: Any) -> None:
+        """The learnt scale of the vote, 1 at first."""
+        self.scale = self.add_weight(shape=(), initializer="ones", name="scale")
+
+    def call(self, sectors: Any) -> Any:
+        """The score of each angle as the 12."""
+        n, k = sectors.shape[1], sectors.shape[2]
+        offset = np.arange(n)
+        # The sector of an angle ``offset`` angles clockwise of the 12 (halves round up).
+        sector_of = np.floor(offset * k / n + 0.5).astype("int64") % k
+        index = ((offset[:, None] + offset[None, :]) % n) * k + sector_of[None, :]  # [a, d]
+        logs = ops.log(ops.reshape(sectors, (-1, n * k)) + 1e-6)
+        votes = ops.take(logs, ops.convert_to_tensor(index.reshape(-1)), axis=1)
+        return self.scale * ops.mean(ops.reshape(votes, (-1, n, n)), axis=-1)
+
+    def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:
+        """``(batch, n)``."""
+        return (input_shape[0], input_shape[1])
