@@ -56,6 +56,14 @@ def test_the_correlation_of_the_12_and_a_hand_is_the_reading():
     assert (np.abs(np.argmax(reading, axis=1) - want) % ANGLES <= 1).all()
 
 
+def test_a_point_halfway_between_two_numerals_is_in_the_later_sector():
+    from tunekit.hypermodels.dial_decoding import dial_sector
+
+    half = ANGLES / 12 / 2  # halfway from the 12 to the 1
+    offsets = [0, half - 0.01, half, -half, -half - 0.01, ANGLES - 1, 3 * ANGLES / 12]
+    assert dial_sector(offsets, 12).tolist() == [0, 0, 1, 0, 11, 0, 3]
+
+
 def test_each_angle_s_sector_votes_for_the_12_where_it_is():
     from tunekit.hypermodels.clock_dial import SECTORS, sector_targets
     from tunekit.hypermodels.dial_layers import SectorVote

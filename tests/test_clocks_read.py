@@ -284,6 +284,26 @@ def test_several_dial_readers_read_as_one_by_their_average(dial_readers, clocks,
     assert "+" in result.output and format_dial_minutes(both.minutes[0]) in result.output
 
 
+def test_dial_readers_of_two_representations_read_as_one_at_the_most_views(
+    dial_readers, clocks, tmp_path
+):
+    from tunekit.hypermodels.clock import decode
+    from tunekit.modelfile import load_model_file, read_model_info
+    from tunekit.predict import clock_output
+
+    coarse = _export_reader(tmp_path, "dial", 3)  # read at 4 quarter turns by default
+    np.save(tmp_path / "images.npy", clocks[0])
+    both = clock_reading.read_clocks([tmp_path / "images.npy"], [dial_readers[0], coarse])
+    assert both.representation == "dial_heat + dial" and both.turns == 4
+    images = fit_images(clocks[0], (SIZE, SIZE))
+    one, two = (
+        clock_output(load_model_file(p), images, read_model_info(p), 4)
+        for p in (dial_readers[0], coarse)
+    )
+    mean = {name: (one[name] + two[name]) / 2 for name in one}
+    np.testing.assert_allclose(both.minutes, np.mod(decode("dial_heat", mean), 720))
+
+
 def test_without_model_and_no_pretrained_reader_one_line_says_pass_model(
     clocks, tmp_path, monkeypatch
 ):
@@ -317,12 +337,16 @@ def _other_family(reader: Path, folder: Path) -> Path:
     return _with_info(reader, folder, "mlp.keras", family="mlp")
 
 
-def _sincos(reader: Path, folder: Path) -> Path:
+def _as(reader: Path, folder: Path, name: str, representation: str, **info: object) -> Path:
+    """A copy of ``reader`` whose tunekit info says it is a ``representation`` reader."""
     with zipfile.ZipFile(reader) as src:
         values = json.loads(src.read(MODEL_INFO_FILE))["hyperparameters"]
-    return _with_info(
-        reader, folder, "s.keras", hyperparameters={**values, "representation": "sincos"}
-    )
+    values = {**values, "representation": representation}
+    return _with_info(reader, folder, name, hyperparameters=values, **info)
+
+
+def _sincos(reader: Path, folder: Path) -> Path:
+    return _as(reader, folder, "s.keras", "sincos")
 
 
 def _without_info(reader: Path, folder: Path) -> Path:
@@ -436,14 +460,18 @@ BAD = {
         "--centre-rings must be at most 2"),
     "an ensemble of readers that do not average": (
         lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--model", r],
-        "multihead readers cannot be averaged: only dial readers"),
-    "an ensemble of two representations": (
-        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--model", _sincos(r, f)],
-        "s.keras is a sincos reader of 32x32 images"),
+        "multihead reader, which cannot be averaged: only dial readers"),
+    "an ensemble with one reader that does not average": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model",
+                            _as(r, f, "d.keras", "dial_fine"),
+                            "--model", _sincos(r, f)],
+        "s.keras is a sincos reader, which cannot be averaged"),
     "an ensemble of two sizes": (
-        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--model",
-                            _with_info(r, f, "big.keras", input_shape=[64, 64])],
-        "give readers of one representation and size"),
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model",
+                            _as(r, f, "d.keras", "dial_fine"),
+                            "--model", _as(r, f, "big.keras", "dial_vote",
+                                                  input_shape=[64, 64])],
+        "give readers of one input size"),
     "centre rings for a reader without a dial": (
         lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--centre-rings", "1"],
         "centre_rings=1 needs a dial reader"),

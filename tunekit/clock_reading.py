@@ -47,7 +47,8 @@ class ClockReadings:
 
     Attributes:
         model: The reader: its file, or ``pretrained`` for the one shipped with tunekit.
-        representation: How the reader encodes times (``multihead``, ``periodic``, ...).
+        representation: How the reader encodes times (``multihead``, ``periodic``, ...);
+            an ensemble's representations are joined by `` + ``.
         input_size: ``(height, width)`` every image was resized to.
         sources: Where each image came from: its file, or ``file.npy[i]``.
         minutes: Each image's time as dial minutes in ``[0, 720)``.
@@ -118,12 +119,14 @@ def read_clocks(
             :func:`tunekit.data.image_files.load_images`); colour becomes grey and every
             image is resized to the reader's input.
         model: A clock model's ``.keras`` file; None for the pretrained reader. Several
-            files are an ensemble: dial readers of one representation and input size,
-            each read as alone, whose angle distributions are averaged and read as one.
+            files are an ensemble: dial readers of one input size (of any dial
+            representation), each read as alone, whose angle distributions are averaged
+            and read as one.
         labels: A ``.npy`` file of the true times, ``(N, 2)`` [hour 0-23, minute 0-59],
             one per image in order; hours are read modulo 12.
         turns: Quarter turns to read each image at, 1-4 (a dial reader averages what the
-            views say); None: four for a dial reader, else 1.
+            views say); None: the reader's default (``reading_turns``), and for an
+            ensemble the most any of its readers reads at.
         centre_rings: Rings of 8 dial centres to read each view at around the one a dial
             reader finds, 0 to 2; None: 2 for a dial reader (17 centres), else 0.
 
@@ -141,21 +144,23 @@ def read_clocks(
     models = _model_files(model)
     with contextlib.ExitStack() as files:
         paths = [files.enter_context(_reader_file(m)) for m in models]
-        info = _one_kind(paths, [reader_info(path) for path in paths])
-        views = reading_turns(str(info.representation), turns)
+        infos = [reader_info(path) for path in paths]
+        info = _ensemble_info(paths, infos)
+        # Every reader is read at the same views: the most any reads at by default.
+        views = max(reading_turns(str(i.representation), turns) for i in infos)
         size = (int(info.input_shape[0]), int(info.input_shape[1]))
         images, sources = load_images(inputs, size)
         true = None if labels is None else _read_labels(Path(labels), len(images))
         outputs = []
-        for path in paths:
+        for path, own_info in zip(paths, infos, strict=True):
             reader = load_model_file(path)
             rings = reading_centre_rings(reader, centre_rings)
-            outputs.append(clock_output(reader, images, info, views, rings))
+            outputs.append(clock_output(reader, images, own_info, views, rings))
     output = outputs[0] if len(outputs) == 1 else mean_distributions(outputs)
     minutes = decode_times(str(info.representation), output, sources)
     return ClockReadings(
         model=" + ".join("pretrained" if m is None else str(m) for m in models),
-        representation=str(info.representation),
+        representation=" + ".join(dict.fromkeys(str(i.representation) for i in infos)),
         input_size=size,
         turns=views,
         centre_rings=rings,
@@ -173,33 +178,31 @@ def _model_files(model: Path | Sequence[Path] | None) -> list[Path | None]:
     return [Path(m) for m in model] or [None]
 
 
-def _one_kind(paths: Sequence[Path], infos: Sequence[ModelInfo]) -> ModelInfo:
-    """The readers' common info: several must be dial readers of one representation and
-    input size, whose outputs average.
+def _ensemble_info(paths: Sequence[Path], infos: Sequence[ModelInfo]) -> ModelInfo:
+    """The readers' common info: several must be dial readers, of any dial representation
+    (each gives the same three angle distributions, which average), of one input size.
 
     Raises:
-        TunekitError: They differ, or are not dial readers.
+        TunekitError: Several are given and one is not a dial reader, or their sizes differ.
     """
     from tunekit.hypermodels.clock import averages_readers
 
     first = infos[0]
     if len(infos) == 1:
         return first
-    for path, info in zip(paths[1:], infos[1:], strict=True):
-        if (info.representation, info.input_shape[:2]) != (
-            first.representation,
-            first.input_shape[:2],
-        ):
+    for path, info in zip(paths, infos, strict=True):
+        if not averages_readers(str(info.representation)):
             raise TunekitError(
-                f"{path} is a {info.representation} reader of {_size(info)} images, "
-                f"{paths[0]} a {first.representation} one of {_size(first)}: several "
-                "--model files are averaged, so give readers of one representation and size."
+                f"{path} is a {info.representation} reader, which cannot be averaged: only "
+                "dial readers, whose outputs are angle distributions, read as an ensemble; "
+                "give it alone as --model."
             )
-    if not averages_readers(str(first.representation)):
-        raise TunekitError(
-            f"{first.representation} readers cannot be averaged: only dial readers, whose "
-            "outputs are angle distributions, read as an ensemble; give one --model."
-        )
+        if info.input_shape[:2] != first.input_shape[:2]:
+            raise TunekitError(
+                f"{path} is a reader of {_size(info)} images, {paths[0]} one of "
+                f"{_size(first)}: several --model files are averaged, so give readers of "
+                "one input size."
+            )
     return first
 
 

@@ -128,8 +128,8 @@ def clocks_read(
             "--model",
             help="A clock model's .keras file, from tunekit best --export on a clock study "
             "(default: the pretrained reader shipped in tunekit/pretrained/). Give it more "
-            "than once to read with an ensemble: dial readers of one representation and "
-            "size, each read as alone, whose angle distributions are averaged.",
+            "than once to read with an ensemble: dial readers of one input size (dial_fine "
+            "and dial_vote mix), each read as alone, whose angle distributions are averaged.",
             metavar="FILE.keras",
             show_default=False,
         ),

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from tunekit.clocktime import DIAL, labels_to_minutes
-from tunekit.hypermodels.dial_decoding import ANGLES, most_likely_times
+from tunekit.hypermodels.dial_decoding import ANGLES, dial_sector, most_likely_times
 
 RADII = 24
 """Rows of the dial strip; its ``ANGLES`` columns are 2.5 degrees, half a minute of the
@@ -80,8 +80,7 @@ def sector_targets(twelve: np.ndarray) -> np.ndarray:
     """``(N, ANGLES, SECTORS)`` float32 one-hot rows: the sector of the dial each angle lies
     in, for a 12 at ``twelve`` (radians); sector ``s`` is the nearest numeral ``s`` (0: 12)."""
     past_twelve = np.arange(ANGLES)[None, :] - np.asarray(twelve)[:, None] / (2 * math.pi) * ANGLES
-    sector = np.floor(past_twelve * SECTORS / ANGLES + 0.5).astype(np.int64) % SECTORS
-    return np.eye(SECTORS, dtype="float32")[sector]
+    return np.eye(SECTORS, dtype="float32")[dial_sector(past_twelve, SECTORS)]
 
 
 def encode_dial_vote(labels: np.ndarray, geometry: Any = None) -> dict[str, np.ndarray]:

@@ -45,6 +45,13 @@ _FLOOR = 1e-6  # no angle is impossible: a floor keeps log-probabilities finite
 _CHUNK = 64  # clocks scored at once: (64, 144, 720) scores are about 27 MB of float32
 
 
+def dial_sector(offset: Any, sectors: int, angles: int = ANGLES) -> np.ndarray:
+    """The sector of the dial, 0 to ``sectors - 1``, of a point ``offset`` angles (of
+    ``angles`` round the dial) clockwise of the 12: sector ``s`` is centred on numeral ``s``
+    (0: the 12 itself), and a point halfway between two numerals is in the later one."""
+    return np.floor(np.asarray(offset) * sectors / angles + 0.5).astype(np.int64) % sectors
+
+
 def blurred(distribution: np.ndarray, sigma: float) -> np.ndarray:
     """``(N, ANGLES)`` rows blurred around the ring by a Gaussian of ``sigma`` bins."""
     distribution = np.asarray(distribution, dtype=np.float64)

@@ -20,6 +20,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from tunekit.hypermodels.dial_decoding import dial_sector
+
 #: Radii of the strip's rows, as fractions of the dial's radius: the hands' hub to the rim.
 INNER_RADIUS, OUTER_RADIUS = 0.08, 1.0
 
@@ -186,8 +188,7 @@ class SectorVote(keras.layers.Layer):
         """The score of each angle as the 12."""
         n, k = sectors.shape[1], sectors.shape[2]
         offset = np.arange(n)
-        # The sector of an angle ``offset`` angles clockwise of the 12 (halves round up).
-        sector_of = np.floor(offset * k / n + 0.5).astype("int64") % k
+        sector_of = dial_sector(offset, k, n)
         index = ((offset[:, None] + offset[None, :]) % n) * k + sector_of[None, :]  # [a, d]
         logs = ops.log(ops.reshape(sectors, (-1, n * k)) + 1e-6)
         votes = ops.take(logs, ops.convert_to_tensor(index.reshape(-1)), axis=1)
