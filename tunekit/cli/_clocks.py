@@ -158,7 +158,8 @@ def clocks_read(
             "views say: a dial reader errs on different clocks at each turn. Default: the "
             "reader's (1 for the pretrained reader; 4 for dial and dial_ring readers, whose "
             "coarse dial finder gains most from it; 1 for readers whose output does not "
-            "turn with the clock).",
+            "turn with the clock). An ensemble reads every reader at the most any of them "
+            "reads at.",
             show_default=False,
         ),
     ] = None,
