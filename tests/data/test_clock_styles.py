@@ -18,7 +18,7 @@ from tunekit.data._clock_designs import (
     _ink_mask,
     design_atlas,
 )
-from tunekit.data._clock_hands import HAND_COLUMNS, SECOND_INK
+from tunekit.data._clock_hands import HAND_COLUMNS, HAND_RANGES, SECOND_INK, _hand_sizes
 from tunekit.data._clock_plan import make_plan
 from tunekit.data.clocks import STYLE_PRESETS, ClockStyle, clock_viewpoints, generate_clocks
 
@@ -31,6 +31,8 @@ PINNED = {
     "medium": "618cb8995b7ea34a",
     "full": "5a8ae1f5d737fb11",
     "varied": "e7b9094797c59205",
+    "wide": "5bc8abfbe836009d",
+    "broad": "3879de0d8d91a783",
 }
 
 
@@ -190,9 +192,33 @@ def test_wide_draws_its_own_faces_with_varied_hands_and_labels() -> None:
     np.testing.assert_array_equal(images, generate_clocks(12, image_size=40, seed=9, style=wide)[0])
 
 
-def test_an_unknown_face_catalogue_is_refused() -> None:
-    with pytest.raises(ValueError, match="faces must be one of classic, wide"):
-        ClockStyle(designs=True, faces="gothic")
+def test_wide_hands_run_from_stubby_to_long_and_from_thin_lines_to_broad_bars() -> None:
+    dial = np.full(4000, 0.8)
+    sizes = {
+        name: _hand_sizes(np.random.default_rng(0), dial, HAND_RANGES[name])
+        for name in ("classic", "wide")
+    }
+    hour, minute, hour_w, minute_w = sizes["wide"]
+    assert (hour / dial).min() < 0.36 and (hour / dial).max() > 0.62
+    assert (sizes["classic"][0] / dial).min() >= 0.5  # the old range never drew a stub
+    assert ((minute - hour) / dial).min() >= 0.15 - 1e-9  # always longer, visibly
+    assert hour_w.min() < 0.009 < 0.025 <= sizes["classic"][2].min()
+    assert hour_w.max() > 0.05 and (minute_w <= hour_w).all()
+
+
+def test_assorted_changes_only_the_hands_of_broad() -> None:
+    broad, assorted = STYLE_PRESETS["broad"], STYLE_PRESETS["assorted"]
+    plan, wide_plan = (make_plan(50, 32, seed=4, style=s) for s in (broad, assorted))
+    np.testing.assert_array_equal(plan.times, wide_plan.times)
+    np.testing.assert_array_equal(plan.frames, wide_plan.frames)
+    assert plan.hands is not None and wide_plan.hands is not None
+    assert not np.allclose(plan.hands, wide_plan.hands)
+
+
+@pytest.mark.parametrize(("field", "known"), [("faces", "classic, wide"), ("hands", "classic")])
+def test_an_unknown_face_catalogue_or_hand_range_is_refused(field: str, known: str) -> None:
+    with pytest.raises(ValueError, match=f"{field} must be one of {known}"):
+        ClockStyle(designs=True, **{field: "gothic"})
 
 
 # Directions from the centre, clockwise from 12, in (row, col) steps of an upright image.

@@ -59,6 +59,7 @@ STYLE_CLAUSES = {
     "varied": f"full with {N_DESIGNS} faces and many hand shapes",
     "wide": f"varied with {N_WIDE} more faces in {len(WIDE_FONTS)} fonts, numerals turned or not",
     "broad": f"wide with {N_BROAD} more faces, numerals stretched, slanted, thin or heavy",
+    "assorted": "broad with hands of any length and width, stubby to thin lines",
     "course": f"full seen from {COURSE_VIEWPOINTS} fixed viewpoints, like the course's set",
 }
 CLOCK_STYLES_HELP = "; ".join(

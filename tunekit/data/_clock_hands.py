@@ -8,11 +8,15 @@ batch is a few dozen numpy operations and every image can have hands of its own 
 * body: a bar from ``-tail`` to its length, optionally tapering towards the tip;
 * head: a diamond on the hand (arrow, spade and leaf-shaped "dauphine" hands);
 * a centre cap, and on some images a thin seconds hand at a random angle, a distractor.
+
+How long and wide the hands may be is a :class:`HandRange`: ``classic`` keeps them near the
+proportions of one clock, ``wide`` spans wall clocks from short stubby hour hands to thin
+line hands (see :data:`HAND_RANGES`).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,6 +37,37 @@ _OFF = 1e3  # a distance that keeps a disabled body or head off every pixel
 
 BAR, BATON, DAUPHINE, ARROW, SPADE = range(5)
 _KIND_ODDS = (0.25, 0.25, 0.15, 0.15, 0.2)
+
+
+@dataclass(frozen=True)
+class HandRange:
+    """Uniform ranges of the hands' sizes; lengths in dial radii, widths in clock radii.
+
+    Attributes:
+        hour_length: Length of the hour hand.
+        minute_length: Length of the minute hand.
+        hour_width: Half width of the hour hand at the pivot.
+        minute_width: The minute hand's half width over the hour hand's.
+        gap: The least the minute hand is longer than the hour hand, or a reader could not
+            tell the two apart.
+    """
+
+    hour_length: tuple[float, float]
+    minute_length: tuple[float, float]
+    hour_width: tuple[float, float]
+    minute_width: tuple[float, float]
+    gap: float = 0.0
+
+
+#: ``classic``: the hands every style drew before ranges were named (kept, so that the same
+#: seed still draws the same clocks). ``wide``: hour hands from a third of the dial to
+#: nearly two thirds, minute hands down to two thirds of it, and half widths from a thin
+#: line (0.007) to a broad bar (0.055), the minute hand as wide as the hour hand or
+#: narrower.
+HAND_RANGES = {
+    "classic": HandRange((0.5, 0.62), (0.78, 0.94), (0.025, 0.045), (0.6, 0.85)),
+    "wide": HandRange((0.34, 0.64), (0.68, 0.95), (0.007, 0.055), (0.6, 1.0), gap=0.15),
+}
 
 
 def draw_designs(
@@ -58,9 +93,7 @@ def draw_designs(
     dial = np.array([d.dial for d in faces])[design]
     light = np.array([d.light_hands for d in faces])[design]
     kind = rng.choice(len(_KIND_ODDS), size=n, p=_KIND_ODDS)
-    hour_len, minute_len = dial * rng.uniform(0.5, 0.62, n), dial * rng.uniform(0.78, 0.94, n)
-    hour_w = rng.uniform(0.025, 0.045, n)
-    minute_w = hour_w * rng.uniform(0.6, 0.85, n)
+    hour_len, minute_len, hour_w, minute_w = _hand_sizes(rng, dial, HAND_RANGES[style.hands])
     tail = rng.uniform(0.08, 0.2, n) * (rng.random(n) < 0.45)
     tip = rng.uniform(0.15, 0.6, n)  # a baton's tip width over its base width
     has_second = rng.random(n) < 0.4
@@ -110,6 +143,20 @@ def draw_designs(
         hands=hands.astype(np.float32),
         faces=style.faces,
     )
+
+
+def _hand_sizes(
+    rng: np.random.Generator, dial: np.ndarray, sizes: HandRange
+) -> tuple[np.ndarray, ...]:
+    """Hour and minute lengths and half widths for dials of radius ``dial``.
+
+    Every range takes one draw per image, so the ranges change no later draw.
+    """
+    n = len(dial)
+    hour = rng.uniform(*sizes.hour_length, n)
+    minute = np.maximum(rng.uniform(*sizes.minute_length, n), hour + sizes.gap)
+    hour_w = rng.uniform(*sizes.hour_width, n)
+    return dial * hour, dial * minute, hour_w, hour_w * rng.uniform(*sizes.minute_width, n)
 
 
 def _body(kind: np.ndarray, length: np.ndarray, tail: np.ndarray) -> tuple[np.ndarray, ...]:

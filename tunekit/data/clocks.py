@@ -12,8 +12,8 @@ the course's set does (720 times x 25 viewpoints); :func:`clock_viewpoints` tell
 viewpoint each image has, so a study can hold viewpoints out. ``varied`` draws a face from a
 catalogue of designs (:mod:`_clock_designs`) and hands of its own shape per image
 (:mod:`_clock_hands`); ``wide`` draws from a six times larger catalogue, and ``broad`` from
-one of 744 faces whose numerals take shapes no font has. Every random choice is drawn up
-front in :mod:`_clock_plan`.
+one of 744 faces whose numerals take shapes no font has; ``assorted`` adds hands of any
+length and width to ``broad``. Every random choice is drawn up front in :mod:`_clock_plan`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import numpy as np
 from tunekit.clocktime import minutes_to_labels
 from tunekit.data._clock_art import PACKED, clock_atlas, wall_textures
 from tunekit.data._clock_designs import FACE_CATALOGUES, design_atlas, design_walls
-from tunekit.data._clock_hands import paint_hands
+from tunekit.data._clock_hands import HAND_RANGES, paint_hands
 from tunekit.data._clock_plan import Plan, Stream, course_pairs, make_plan, plan_rng
 from tunekit.errors import UnknownNameError
 
@@ -61,6 +61,9 @@ class ClockStyle:
             or ``wide`` (those and 120 more in seven fonts, roman and arabic numerals
             upright or turned) or ``broad`` (those and 600 more whose numerals are stretched,
             slanted and of any weight); see :data:`tunekit.data._clock_designs.FACE_CATALOGUES`.
+        hands: With ``designs``, the sizes of the hands: ``classic`` (near one clock's
+            proportions) or ``wide`` (short to long hour hands, thin lines to broad bars); see
+            :data:`tunekit.data._clock_hands.HAND_RANGES`.
     """
 
     rotation: bool = True
@@ -74,11 +77,13 @@ class ClockStyle:
     viewpoints: int = 0
     designs: bool = False
     faces: str = "classic"
+    hands: str = "classic"
 
     def __post_init__(self) -> None:
-        if self.faces not in FACE_CATALOGUES:
-            known = ", ".join(FACE_CATALOGUES)
-            raise ValueError(f"faces must be one of {known}, got {self.faces!r}")
+        for field, known in (("faces", FACE_CATALOGUES), ("hands", HAND_RANGES)):
+            if getattr(self, field) not in known:
+                names = ", ".join(known)
+                raise ValueError(f"{field} must be one of {names}, got {getattr(self, field)!r}")
         if isinstance(self.viewpoints, bool) or not isinstance(self.viewpoints, int):
             raise ValueError(f"viewpoints must be a whole number, got {self.viewpoints!r}")
         if self.viewpoints < 0:
@@ -111,6 +116,8 @@ STYLE_PRESETS: dict[str, ClockStyle] = {
     "wide": replace(FULL, designs=True, faces="wide"),
     # Wide, with 600 more faces whose numerals are stretched, slanted and of any weight.
     "broad": replace(FULL, designs=True, faces="broad"),
+    # Broad, with hands of any length and width: stubby hour hands, thin line hands.
+    "assorted": replace(FULL, designs=True, faces="broad", hands="wide"),
 }
 
 
