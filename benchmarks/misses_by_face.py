@@ -6,7 +6,8 @@ for a set drawn by ``benchmarks/other_renderer.py`` or ``benchmarks/mpl_renderer
 that seed. Each renderer draws a clock from a design it picks with a seeded generator, so
 the designs are picked again here (nothing is drawn; the times they give must be the
 readings' true times, or the script stops). For each property of a clock (its dial's
-marks, its numerals upright or turned, tilt, blur, seconds hand, size and font) the script
+marks, its numerals upright or turned, tilt, blur, seconds hand, size, font, and its hands'
+shape, lengths and width) the script
 prints a Markdown table: per value, the clocks, their mean error, the share with the hour
 right, the misses (more than ``MISS`` minutes off) and the share of those that are a 12 put
 at another hand-consistent place (see ``twelve_misses.py``).
@@ -27,7 +28,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reader_on_sets import read_times  # noqa: E402  (sibling scripts, not a package)
 from twelve_misses import twelve_misses  # noqa: E402
 
-PROPERTIES = ("dial", "numerals", "tilt", "blur", "seconds hand", "size", "font")
+PROPERTIES = (
+    "dial",
+    "numerals",
+    "tilt",
+    "blur",
+    "seconds hand",
+    "size",
+    "font",
+    "hand shape",
+    "hour hand length",
+    "hour over minute hand",
+    "hour hand width",
+)
 
 
 def _bucket(value: float, edges: tuple[float, ...], unit: str) -> str:
@@ -51,6 +64,12 @@ def _properties(face, hands, pose, scene, font: str) -> dict[str, str]:
         "seconds hand": "none" if hands.seconds is None else "yes",
         "size": _bucket(pose.diameter, (0.6, 0.8), " of the side"),
         "font": font if face.markers in ("arabic", "roman", "quarters") else "(no numerals)",
+        # Each renderer gives lengths and widths in its own radius (the dial's or the clock's,
+        # both near the face's edge); the width is the hand's full width at its widest.
+        "hand shape": hands.shape,
+        "hour hand length": _bucket(hands.hour_length, (0.4, 0.5, 0.6), " r"),
+        "hour over minute hand": _bucket(hands.hour_length / hands.minute_length, (0.6, 0.7), ""),
+        "hour hand width": _bucket(hands.hour_width, (0.03, 0.06, 0.09), " r"),
     }
 
 

@@ -21,6 +21,15 @@ def test_a_twelve_moved_by_a_hand_consistent_step_is_told_from_other_misses(scri
     assert m["misses"] == 4  # all but the first
     assert m["twelve_share"] == 0.75  # 3/11, -1/11 (1 minute off it) and 10/11 of the dial
     assert m["mean_if_twelve_right"] == 30.0 / 5  # only the half-hour miss is left
+    assert m["hour_alone_share"] == 0.0
+
+
+def test_a_reading_off_by_whole_hours_is_the_hour_alone(script):
+    true = np.array([10.0, 200.0, 400.0, 600.0])
+    read = np.mod(true + np.array([-60.0, 301.5, 360.0, 35.0]), 720)
+    m = script.twelve_misses(true, read)
+    assert m["misses"] == 4 and m["twelve_share"] == 0.0
+    assert m["hour_alone_share"] == 0.75  # all but the 35-minute miss
 
 
 def test_the_table_reads_the_readings_files_and_names_a_missing_one(script, tmp_path, capsys):
@@ -29,6 +38,6 @@ def test_the_table_reads_the_readings_files_and_names_a_missing_one(script, tmp_
     rows += ["0,x,03:17,3,17,197.0,03:17,0.0", "1,x,04:22,4,22,262.45,03:17,65.45"]
     (tmp_path / "readings-other.csv").write_text("\n".join(rows) + "\n")
     assert main([str(tmp_path), "--sets", "other"]) == 0
-    assert "| 1 / 100% / 0.00 |" in capsys.readouterr().out
+    assert "| 1 / 100% / 0.00 / 0% |" in capsys.readouterr().out
     assert main([str(tmp_path), "--sets", "mpl"]) == 2
     assert "readings-mpl.csv" in capsys.readouterr().err
