@@ -1,6 +1,7 @@
 """Which kinds of clock a reader misses on an unseen renderer's clocks.
 
-Run with ``python benchmarks/misses_by_face.py READINGS.csv --renderer other|mpl [--seed 0]``,
+Run with ``python benchmarks/misses_by_face.py READINGS.csv --renderer other|mpl [--seed 0]
+[--against OTHER.csv]``,
 where ``READINGS.csv`` is a ``readings-NAME.csv`` that ``benchmarks/reader_on_sets.py`` wrote
 for a set drawn by ``benchmarks/other_renderer.py`` or ``benchmarks/mpl_renderer.py`` with
 that seed. Each renderer draws a clock from a design it picks with a seeded generator, so
@@ -10,7 +11,9 @@ marks, its numerals upright or turned, tilt, blur, seconds hand, size, font, and
 shape, lengths and width) the script
 prints a Markdown table: per value, the clocks, their mean error, the share with the hour
 right, the misses (more than ``MISS`` minutes off) and the share of those that are a 12 put
-at another hand-consistent place (see ``twelve_misses.py``).
+at another hand-consistent place (see ``twelve_misses.py``). With ``--against`` (another
+reader's readings of the same set) each row also gets the change in mean error from that
+reader on the same clocks, with its paired 95% bootstrap interval.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tunekit.clocktime import time_metrics
+from tunekit.clocktime import time_error, time_metrics
+from tunekit.report import paired_bootstrap
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reader_on_sets import read_times  # noqa: E402  (sibling scripts, not a package)
@@ -106,8 +110,18 @@ RENDERERS: dict[str, Callable[[int, int], tuple[np.ndarray, list[dict[str, str]]
 }
 
 
-def table(true: np.ndarray, read: np.ndarray, kinds: list[dict[str, str]], prop: str) -> str:
-    """A Markdown table of the clocks grouped by ``prop``, most missed first."""
+def table(
+    true: np.ndarray,
+    read: np.ndarray,
+    kinds: list[dict[str, str]],
+    prop: str,
+    other_read: np.ndarray | None = None,
+) -> str:
+    """A Markdown table of the clocks grouped by ``prop``, most missed first.
+
+    With ``other_read`` (another reader's readings of the same clocks), a last column gives
+    the change in mean error from it, paired by clock.
+    """
     values = np.array([k[prop] for k in kinds])
     rows = []
     for value in np.unique(values):
@@ -118,9 +132,17 @@ def table(true: np.ndarray, read: np.ndarray, kinds: list[dict[str, str]], prop:
             f"{value} | {at.sum()} | {metrics['time_error']:.2f} | "
             f"{metrics['hour_accuracy']:.1%} | {m['misses']} | {twelve}"
         )
+        if other_read is not None:
+            c = paired_bootstrap(
+                time_error(true[at], read[at]), time_error(true[at], other_read[at])
+            )
+            cells += f" | {c.delta:+.2f} [{c.lo:+.2f}, {c.hi:+.2f}]"
         rows.append((metrics["time_error"], f"| {cells} |"))
     head = f"| {prop} | clocks | mean error | hour right | misses | of them the 12 |"
-    return "\n".join([head, "|---|---:|---:|---:|---:|---:|"] + [r for _, r in sorted(rows)[::-1]])
+    rule = "|---|---:|---:|---:|---:|---:|"
+    if other_read is not None:
+        head, rule = head + " Δ mean [paired 95% CI] |", rule + "---|"
+    return "\n".join([head, rule] + [r for _, r in sorted(rows)[::-1]])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,11 +150,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("readings", type=Path, help="a readings-NAME.csv of reader_on_sets.py")
     parser.add_argument("--renderer", choices=sorted(RENDERERS), required=True)
     parser.add_argument("--seed", type=int, default=0, help="the seed the set was drawn with")
+    parser.add_argument(
+        "--against", type=Path, help="another reader's readings of the same set, to pair with"
+    )
     args = parser.parse_args(argv)
-    if not args.readings.is_file():
-        print(f"error: {args.readings} not found", file=sys.stderr)
-        return 2
+    for path in (args.readings, args.against):
+        if path is not None and not path.is_file():
+            print(f"error: {path} not found", file=sys.stderr)
+            return 2
     true, read = read_times(args.readings)
+    other_read = None
+    if args.against is not None:
+        other_true, other_read = read_times(args.against)
+        if not np.array_equal(other_true, true):
+            print(
+                f"error: {args.against} holds other clocks than {args.readings}", file=sys.stderr
+            )
+            return 2
     drawn, kinds = RENDERERS[args.renderer](len(true), args.seed)
     if not np.array_equal(drawn, true):
         print(
@@ -142,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     for prop in PROPERTIES:
-        print(table(true, read, kinds, prop), end="\n\n")
+        print(table(true, read, kinds, prop, other_read), end="\n\n")
     return 0
 
 

@@ -44,3 +44,24 @@ def test_readings_of_other_clocks_are_refused(script, tmp_path, capsys):
     _write_readings(tmp_path / "readings.csv", true, true)
     assert script.main([str(tmp_path / "readings.csv"), "--renderer", "other", "--seed", "4"]) == 2
     assert "not the set it was read on" in capsys.readouterr().err
+
+
+def test_against_another_reader_gives_each_row_its_paired_change(script, tmp_path, capsys):
+    true, kinds = script.RENDERERS["mpl"](40, 3)
+    dials = np.array([k["dial"] for k in kinds])
+    first = dials == dials[0]
+    better = np.where(first, true, np.mod(true + 30, 720))  # right on the first kind only
+    _write_readings(tmp_path / "better.csv", true, better)
+    _write_readings(tmp_path / "worse.csv", true, np.mod(true + 30, 720))
+    args = [str(tmp_path / "better.csv"), "--renderer", "mpl", "--seed", "3"]
+
+    assert script.main([*args, "--against", str(tmp_path / "worse.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "Δ mean [paired 95% CI]" in out
+    assert f"| {first.sum()} | 0.00 | 100.0% | 0 | - | -30.00 [-30.00, -30.00] |" in out
+    for other in set(dials[~first]):
+        assert f"| {other} | {(dials == other).sum()} | 30.00 |" in out
+        assert out.count("| +0.00 [+0.00, +0.00] |") >= 1
+    _write_readings(tmp_path / "shifted.csv", np.mod(true + 1, 720), true)
+    assert script.main([*args, "--against", str(tmp_path / "shifted.csv")]) == 2
+    assert "holds other clocks" in capsys.readouterr().err
