@@ -163,9 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.against is not None:
         other_true, other_read = read_times(args.against)
         if not np.array_equal(other_true, true):
-            print(
-                f"error: {args.against} holds other clocks than {args.readings}", file=sys.stderr
-            )
+            print(f"error: {args.against} holds other clocks than {args.readings}", file=sys.stderr)
             return 2
     drawn, kinds = RENDERERS[args.renderer](len(true), args.seed)
     if not np.array_equal(drawn, true):
