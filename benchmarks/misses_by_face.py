@@ -115,12 +115,12 @@ def table(
     read: np.ndarray,
     kinds: list[dict[str, str]],
     prop: str,
-    other_read: np.ndarray | None = None,
+    errors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> str:
     """A Markdown table of the clocks grouped by ``prop``, most missed first.
 
-    With ``other_read`` (another reader's readings of the same clocks), a last column gives
-    the change in mean error from it, paired by clock.
+    With ``errors`` (this reader's and another's error on each of the same clocks), a last
+    column gives the change in mean error from the other, paired by clock.
     """
     values = np.array([k[prop] for k in kinds])
     rows = []
@@ -132,15 +132,13 @@ def table(
             f"{value} | {at.sum()} | {metrics['time_error']:.2f} | "
             f"{metrics['hour_accuracy']:.1%} | {m['misses']} | {twelve}"
         )
-        if other_read is not None:
-            c = paired_bootstrap(
-                time_error(true[at], read[at]), time_error(true[at], other_read[at])
-            )
+        if errors is not None:
+            c = paired_bootstrap(errors[0][at], errors[1][at])
             cells += f" | {c.delta:+.2f} [{c.lo:+.2f}, {c.hi:+.2f}]"
         rows.append((metrics["time_error"], f"| {cells} |"))
     head = f"| {prop} | clocks | mean error | hour right | misses | of them the 12 |"
     rule = "|---|---:|---:|---:|---:|---:|"
-    if other_read is not None:
+    if errors is not None:
         head, rule = head + " Δ mean [paired 95% CI] |", rule + "---|"
     return "\n".join([head, rule] + [r for _, r in sorted(rows)[::-1]])
 
@@ -159,12 +157,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {path} not found", file=sys.stderr)
             return 2
     true, read = read_times(args.readings)
-    other_read = None
+    errors = None
     if args.against is not None:
         other_true, other_read = read_times(args.against)
         if not np.array_equal(other_true, true):
             print(f"error: {args.against} holds other clocks than {args.readings}", file=sys.stderr)
             return 2
+        errors = time_error(true, read), time_error(true, other_read)
     drawn, kinds = RENDERERS[args.renderer](len(true), args.seed)
     if not np.array_equal(drawn, true):
         print(
@@ -174,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     for prop in PROPERTIES:
-        print(table(true, read, kinds, prop, other_read), end="\n\n")
+        print(table(true, read, kinds, prop, errors), end="\n\n")
     return 0
 
 
