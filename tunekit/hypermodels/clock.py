@@ -54,7 +54,7 @@ REFERENCE: dict[str, Any] = {
 
 #: The representation of the reader shipped with tunekit (``tunekit/pretrained/``), the
 #: network a ``pretrained`` start must have.
-SHIPPED_REPRESENTATION = "dial_fine"
+SHIPPED_REPRESENTATION = "dial_vote"
 
 #: The reference for a course's fixed files (``--data-dir``), where no new clock can be
 #: drawn: the shipped reader, which already finds the dial, its 12 and hands on clocks
