@@ -279,6 +279,7 @@ def test_several_dial_readers_read_as_one_by_their_average(dial_readers, clocks,
     np.testing.assert_allclose(both.minutes, np.mod(decode("dial_heat", mean), 720))
     assert both.model == f"{dial_readers[0]} + {dial_readers[1]}"
     assert both.turns == 1 and both.centre_rings == 2  # each reader's own defaults
+    assert both.dial_scales == 1  # dial_heat readers unroll the dial at the finder's size
     result = _read(tmp_path / "images.npy", "--model", dial_readers[0], "--model", dial_readers[1])
     assert result.exit_code == 0, result.output
     assert "+" in result.output and format_dial_minutes(both.minutes[0]) in result.output
@@ -475,6 +476,15 @@ BAD = {
     "centre rings for a reader without a dial": (
         lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--centre-rings", "1"],
         "centre_rings=1 needs a dial reader"),
+    "no dial scales": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--dial-scales", "0"],
+        "--dial-scales must be at least 1"),
+    "three dial scales": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--dial-scales", "3"],
+        "--dial-scales must be at most 2"),
+    "dial scales for a reader without a dial": (
+        lambda r, f, x, y: [_array(f, "x.npy", x), "--model", r, "--dial-scales", "2"],
+        "dial_scales=2 needs a dial reader"),
 }  # fmt: skip
 
 
@@ -573,6 +583,9 @@ def test_help_explains_every_argument_and_option():
         "--centre-rings",
         "0 reads at its centre only",
         "Default: 2 for a dial reader (17 centres)",
+        "--dial-scales",
+        "0.85 of it",
+        "Default: 2 for dial_vote readers",
     ):
         assert expected in text
 
@@ -649,5 +662,6 @@ def test_the_shipped_reader_is_small_and_reads_upright_clocks(tmp_path):
     assert readings.representation == SHIPPED_REPRESENTATION  # what a pretrained start builds
     assert readings.input_size == (128, 128)
     assert readings.turns == 1 and readings.centre_rings == 2  # the dial readers' defaults
+    assert readings.dial_scales == 2  # the dial_vote readers' default
     assert readings.metrics["time_error_median"] <= 1.0  # measured 0.00 on 1,800 (whole minutes)
     assert readings.metrics["hour_accuracy"] >= 0.9  # measured 100.0% on 1,800

@@ -8,13 +8,20 @@ import pytest
 from tunekit.data.clocks import FULL, generate_clocks
 from tunekit.errors import InvalidConfigError
 from tunekit.hypermodels._family import DataShape
-from tunekit.hypermodels.clock import build_clock, read_output, reading_centre_rings
+from tunekit.hypermodels.clock import (
+    build_clock,
+    read_output,
+    reading_centre_rings,
+    reading_dial_scales,
+)
 from tunekit.hypermodels.dial_decoding import DETECTORS
 from tunekit.hypermodels.dial_views import (
     CENTRE_RADII,
+    DIAL_SCALES,
     centre_offsets,
     centred_predict,
     has_dial,
+    read_scales,
 )
 
 
@@ -93,3 +100,39 @@ def test_rings_average_the_readings_at_each_centre(dial_reader):
 def test_without_a_dial_strip_there_is_no_centre_to_move():
     with pytest.raises(ValueError, match="no dial strip"):
         centred_predict(_Plain(), centre_offsets(1))
+
+
+def test_read_scales_are_the_finders_size_first():
+    assert read_scales(1) == (1.0,)
+    assert read_scales(len(DIAL_SCALES)) == DIAL_SCALES
+    assert all(0 < scale <= 1 for scale in DIAL_SCALES)
+    for bad in (0, len(DIAL_SCALES) + 1):
+        with pytest.raises(ValueError, match="dial scales must be"):
+            read_scales(bad)
+
+
+def test_dial_scales_default_to_the_representations_and_one_without_a_dial(dial_reader):
+    assert reading_dial_scales("dial_vote", dial_reader) == 2
+    assert reading_dial_scales("dial", dial_reader) == 1
+    assert reading_dial_scales("dial_vote", dial_reader, 1) == 1
+    assert reading_dial_scales("multihead", _Plain()) == 1
+    with pytest.raises(InvalidConfigError, match="needs a dial reader"):
+        reading_dial_scales("multihead", _Plain(), 2)
+    for bad in (0, len(DIAL_SCALES) + 1, 2.0):
+        with pytest.raises(InvalidConfigError, match="sizes of the dial"):
+            reading_dial_scales("dial", dial_reader, bad)
+
+
+def test_dial_scales_average_the_readings_at_each_size(dial_reader):
+    images, _ = generate_clocks(6, image_size=32, seed=3, style=FULL)
+    offsets = centre_offsets(0)
+    each = [centred_predict(dial_reader, offsets, (scale,))(images) for scale in DIAL_SCALES]
+    together = centred_predict(dial_reader, offsets, DIAL_SCALES)(images)
+    assert np.abs(each[1]["minute"] - each[0]["minute"]).max() > 1e-7  # a smaller strip
+    for name in DETECTORS:
+        mean = np.mean([reading[name] for reading in each], axis=0)
+        np.testing.assert_allclose(together[name], mean, rtol=1e-5, atol=0)
+    # read_output unrolls both sizes where asked, even at the finder's centre alone
+    output = read_output("dial", dial_reader, images, turns=1, centre_rings=0, dial_scales=2)
+    for name in DETECTORS:
+        np.testing.assert_allclose(output[name], together[name], rtol=1e-5, atol=1e-7)

@@ -58,6 +58,8 @@ class ClockReadings:
         turns: Quarter turns each image was read at (a dial reader averages the views).
         centre_rings: Rings of 8 dial centres each view was also read at, around the
             one the reader's finder gives (0: its centre only).
+        dial_scales: Sizes of the dial each centre was unrolled at (1: the finder's only;
+            for an ensemble, the most any of its readers was read at).
     """
 
     model: str
@@ -69,6 +71,7 @@ class ClockReadings:
     metrics: dict[str, float] | None = None
     turns: int = 1
     centre_rings: int = 0
+    dial_scales: int = 1
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -111,6 +114,7 @@ def read_clocks(
     labels: Path | None = None,
     turns: int | None = None,
     centre_rings: int | None = None,
+    dial_scales: int | None = None,
 ) -> ClockReadings:
     """Read the time on every image of ``inputs`` with a clock reader, or several.
 
@@ -129,16 +133,24 @@ def read_clocks(
             ensemble the most any of its readers reads at.
         centre_rings: Rings of 8 dial centres to read each view at around the one a dial
             reader finds, 0 to 2; None: 2 for a dial reader (17 centres), else 0.
+        dial_scales: Sizes of the dial to unroll at each centre, 1 or 2 (the finder's,
+            then 0.85 of it); None: the reader's default (2 for a ``dial_vote`` reader,
+            else 1).
 
     Raises:
         TunekitError: A reader is not a clock model, or none is installed, or it gave
             no time for an image (its output is not a number), or it cannot read
-            ``turns`` or ``centre_rings`` views, or several readers cannot be averaged.
+            ``turns``, ``centre_rings`` or ``dial_scales`` views, or several readers
+            cannot be averaged.
         DataNotFoundError: An input or the labels file does not exist.
         DataFormatError: An input is not an image or array of images, or the labels are
             not one valid [hour, minute] per image.
     """
-    from tunekit.hypermodels.clock import reading_centre_rings, reading_turns
+    from tunekit.hypermodels.clock import (
+        reading_centre_rings,
+        reading_dial_scales,
+        reading_turns,
+    )
     from tunekit.hypermodels.dial_decoding import mean_distributions
 
     models = _model_files(model)
@@ -151,11 +163,13 @@ def read_clocks(
         size = (int(info.input_shape[0]), int(info.input_shape[1]))
         images, sources = load_images(inputs, size)
         true = None if labels is None else _read_labels(Path(labels), len(images))
-        outputs = []
+        outputs, scales_read = [], []
         for path, own_info in zip(paths, infos, strict=True):
             reader = load_model_file(path)
             rings = reading_centre_rings(reader, centre_rings)
-            outputs.append(clock_output(reader, images, own_info, views, rings))
+            sizes = reading_dial_scales(str(own_info.representation), reader, dial_scales)
+            scales_read.append(sizes)
+            outputs.append(clock_output(reader, images, own_info, views, rings, sizes))
     output = outputs[0] if len(outputs) == 1 else mean_distributions(outputs)
     minutes = decode_times(str(info.representation), output, sources)
     return ClockReadings(
@@ -164,6 +178,7 @@ def read_clocks(
         input_size=size,
         turns=views,
         centre_rings=rings,
+        dial_scales=max(scales_read),
         sources=sources,
         minutes=tuple(minutes.tolist()),
         true_minutes=None if true is None else tuple(true.tolist()),

@@ -68,6 +68,8 @@ def readings_table(readings: ClockReadings, top: int = 20) -> Table:
         views.append(f"{readings.turns} quarter turns")
     if readings.centre_rings:
         views.append(f"{1 + 8 * readings.centre_rings} dial centres")
+    if readings.dial_scales > 1:
+        views.append(f"{readings.dial_scales} dial sizes")
     title += f", {' x '.join(views)} averaged)" if views else ")"
     if count > top:
         title += f": first {top} of {count}"

@@ -97,14 +97,20 @@ def clock_output(
     info: ModelInfo,
     turns: int | None = None,
     centre_rings: int | None = None,
+    dial_scales: int | None = None,
 ) -> Any:
-    """A clock model's raw output for images as saved, read at ``turns`` quarter turns
-    and ``centre_rings`` rings of dial centres (``tunekit.hypermodels.clock.read_output``;
-    None: the model's defaults)."""
+    """A clock model's raw output for images as saved, read at ``turns`` quarter turns,
+    ``centre_rings`` rings of dial centres and ``dial_scales`` sizes of the dial
+    (``tunekit.hypermodels.clock.read_output``; None: the model's defaults)."""
     from tunekit.hypermodels.clock import read_output
 
     return read_output(
-        str(info.representation), model, prepare_inputs(x, info), turns, centre_rings
+        str(info.representation),
+        model,
+        prepare_inputs(x, info),
+        turns,
+        centre_rings,
+        dial_scales,
     )
 
 

@@ -175,6 +175,17 @@ def clocks_read(
             show_default=False,
         ),
     ] = None,
+    dial_scales: Annotated[
+        int | None,
+        typer.Option(
+            "--dial-scales",
+            help="Unroll the dial at this many sizes (1-2) at each centre and average: 1 "
+            "at the size the dial reader finds, 2 also at 0.85 of it, which gives short "
+            "hands more of the strip. Default: 2 for dial_vote readers such as the "
+            "pretrained one, 1 for others.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read the time on clock images with a clock model.
 
@@ -191,10 +202,19 @@ def clocks_read(
         from tunekit.hypermodels.dial_views import CENTRE_RINGS
 
         check_whole("read", "centre-rings", centre_rings, 0, CENTRE_RINGS)
+    if dial_scales is not None:
+        from tunekit.hypermodels.dial_views import DIAL_SCALES
+
+        check_whole("read", "dial-scales", dial_scales, 1, len(DIAL_SCALES))
     if output is not None:
         check_out(output)
     readings = read_clocks(
-        inputs, model=model, labels=labels, turns=turns, centre_rings=centre_rings
+        inputs,
+        model=model,
+        labels=labels,
+        turns=turns,
+        centre_rings=centre_rings,
+        dial_scales=dial_scales,
     )
     out.print(readings_table(readings, top=_SHOWN))
     count = len(readings.sources)

@@ -175,20 +175,48 @@ def reading_centre_rings(model: Any, rings: int | None = None) -> int:
     return rings
 
 
+def reading_dial_scales(representation: str, model: Any, scales: int | None = None) -> int:
+    """The sizes of the unrolled dial ``read_output`` reads a dial model at (the first of
+    ``dial_views.DIAL_SCALES``): ``scales``, checked, or for None the representation's
+    default where the model unrolls a dial (2 for ``dial_vote``), else 1.
+
+    Raises:
+        InvalidConfigError: ``scales`` is out of range, or above 1 for a model that
+            unrolls no dial.
+    """
+    from tunekit.hypermodels.dial_views import DIAL_SCALES, has_dial
+
+    dial = has_dial(model)
+    if scales is None:
+        return get_representation(representation).dial_scales if dial else 1
+    if not (isinstance(scales, int) and 1 <= scales <= len(DIAL_SCALES)):
+        raise InvalidConfigError(
+            f"dial_scales must be 1 to {len(DIAL_SCALES)} sizes of the dial, not {scales}."
+        )
+    if scales > 1 and not dial:
+        raise InvalidConfigError(
+            f"dial_scales={scales} needs a dial reader: this model does not unroll a dial "
+            "it finds, so it is read at its own view only (dial_scales=1)."
+        )
+    return scales
+
+
 def read_output(
     representation: str,
     model: Any,
     images: np.ndarray,
     turns: int | None = None,
     centre_rings: int | None = None,
+    dial_scales: int | None = None,
 ) -> Any:
     """A clock model's output for ``images``, read at several views and averaged.
 
     A dial reader reads each image at its finder's dial centre and at rings of centres
-    around it (``dial_views.centred_predict``), and, for ``turns`` above 1, also turned
-    by 90, 180 and 270 degrees (``dial_decoding.read_turned``): the views fail on
-    different clocks, and the average of their angle distributions is read as one.
-    ``decode`` turns the result into times.
+    around it, each with the dial unrolled at one or more sizes
+    (``dial_views.centred_predict``), and, for ``turns`` above 1, also turned by 90, 180
+    and 270 degrees (``dial_decoding.read_turned``): the views fail on different clocks,
+    and the average of their angle distributions is read as one. ``decode`` turns the
+    result into times.
 
     Args:
         representation: The model's representation.
@@ -197,19 +225,23 @@ def read_output(
         turns: Quarter turns to average, 1-4; None: ``reading_turns``'s default.
         centre_rings: Rings of 8 dial centres around the finder's, 0 to
             ``CENTRE_RINGS``; None: ``reading_centre_rings``'s default.
+        dial_scales: Sizes of the dial to unroll, 1 or 2; None:
+            ``reading_dial_scales``'s default.
 
     Raises:
-        InvalidConfigError: ``turns`` or ``centre_rings`` is not one this model allows.
+        InvalidConfigError: ``turns``, ``centre_rings`` or ``dial_scales`` is not one
+            this model allows.
     """
     views = reading_turns(representation, turns)
     rings = reading_centre_rings(model, centre_rings)
+    sizes = reading_dial_scales(representation, model, dial_scales)
     read_turned = get_representation(representation).read_turned
     if read_turned is None:
         return _predict(model, images)
-    if rings:
-        from tunekit.hypermodels.dial_views import centre_offsets, centred_predict
+    if rings or sizes > 1:
+        from tunekit.hypermodels.dial_views import centre_offsets, centred_predict, read_scales
 
-        predict = centred_predict(model, centre_offsets(rings))
+        predict = centred_predict(model, centre_offsets(rings), read_scales(sizes))
     else:
         predict = functools.partial(_predict, model)
     return read_turned(predict, images, views)
@@ -346,8 +378,8 @@ def evaluate_clock(
     """Test metrics decoded to times, and every test image's error for the report.
 
     The test clocks are read as ``tunekit clocks read`` reads them (``read_output``: a dial
-    reader at its own quarter turns and 17 dial centres); validation clocks, read every
-    epoch, once.
+    reader at its own quarter turns, 17 dial centres and dial sizes); validation clocks,
+    read every epoch, once.
     """
     true = labels_to_minutes(y)
     representation = values["representation"]

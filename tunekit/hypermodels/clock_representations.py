@@ -63,6 +63,8 @@ class Representation:
             ``turns`` quarter turns of the images, for a representation whose output turns
             with the clock; None where it does not.
         turns: The quarter turns it is read at by default (chosen on validation clocks).
+        dial_scales: The sizes of the unrolled dial it is read at by default, 1 or 2 of
+            ``dial_views.DIAL_SCALES`` (chosen on validation clocks).
     """
 
     name: str
@@ -74,6 +76,7 @@ class Representation:
     needs_geometry: bool = False
     read_turned: Callable[..., Any] | None = None
     turns: int = 1
+    dial_scales: int = 1
 
     def targets(self, labels: np.ndarray, geometry: Any = None) -> Any:
         """The model's targets for ``labels``; ``geometry`` is used where it is wanted."""
@@ -340,6 +343,7 @@ _REGISTERED = (
         needs_geometry=True,
         read_turned=read_turned,
         turns=1,
+        dial_scales=2,  # also at 0.85 of the finder's size: short hands read better
     ),
 )
 
