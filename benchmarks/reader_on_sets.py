@@ -1,8 +1,8 @@
 """A clock reader's errors on several sets of course-format clocks, as a user measures them.
 
 Run with ``python benchmarks/reader_on_sets.py OUT DIR [DIR ...] [--model FILE.keras ...]
-[--turns N] [--centre-rings R] [--against OTHER] [--reuse]`` (turns and rings are passed on
-to ``tunekit clocks read``).
+[--turns N] [--centre-rings R] [--dial-scales S] [--against OTHER] [--reuse]`` (turns,
+rings and scales are passed on to ``tunekit clocks read``).
 Each ``DIR`` holds ``images.npy`` and ``labels.npy`` (``tunekit clocks generate`` writes
 them; ``benchmarks/other_renderer.py`` draws clocks of another renderer). For each, the
 script runs ``tunekit clocks read DIR/images.npy --labels DIR/labels.npy --out
@@ -14,7 +14,8 @@ with tunekit's ``time_metrics`` from the readings file.
 ``--reuse`` keeps the readings a previous run left in ``OUT`` (to add ``--against`` or a
 set without reading the others again).
 
-``--against OTHER`` names the ``OUT`` of another model's run on the same sets: each set then
+``--against OTHER`` names the ``OUT`` of another model's run on the same sets (its readings
+as written, or gzipped as ``readings-NAME.csv.gz``, as reports keep them): each set then
 also gets this model's change in mean error from that one, with its paired 95% bootstrap
 interval over the clocks (tunekit's ``paired_bootstrap``, as the clock ablation tables use).
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
 import os
 import subprocess
@@ -51,7 +53,7 @@ def _minutes(text: str) -> int:
 
 def read_times(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """True and read dial minutes of each clock, from a ``clocks read --out`` file."""
-    with path.open() as file:
+    with gzip.open(path, "rt") if path.suffix == ".gz" else path.open() as file:
         rows = list(csv.DictReader(file))
     true = np.array([_minutes(row["true_time"]) for row in rows], dtype=float)
     return true, np.array([float(row["minutes"]) for row in rows])
@@ -66,7 +68,10 @@ def readings_errors(path: Path) -> tuple[np.ndarray, np.ndarray]:
 def change_from(out: Path, against: Path, name: str) -> dict[str, float]:
     """This model's change in mean error from the other's on set ``name``, paired by clock."""
     true, errors = readings_errors(out / f"readings-{name}.csv")
-    other_true, other_errors = readings_errors(against / f"readings-{name}.csv")
+    other = against / f"readings-{name}.csv"
+    if not other.is_file():
+        other = other.with_suffix(".csv.gz")
+    other_true, other_errors = readings_errors(other)
     if not np.array_equal(true, other_true):
         raise SystemExit(f"{name}: the two readings are not of the same clocks in one order.")
     change = paired_bootstrap(errors, other_errors)
@@ -74,30 +79,23 @@ def change_from(out: Path, against: Path, name: str) -> dict[str, float]:
 
 
 def read_set(
-    folder: Path,
-    out: Path,
-    models: list[Path],
-    turns: int | None,
-    rings: int | None,
-    reuse: bool = False,
+    folder: Path, out: Path, models: list[Path], views: list[str], reuse: bool = False
 ) -> dict[str, float]:
-    """Read one set with ``tunekit clocks read``; its metrics from the readings file."""
+    """Read one set with ``tunekit clocks read`` (``views``: its options for the views to
+    read at); its metrics from the readings file."""
     readings = out / f"readings-{folder.name}.csv"
     if not (reuse and readings.is_file()):
-        _read(folder, readings, models, turns, rings)
+        _read(folder, readings, models, views)
     true, read = read_times(readings)
     return {**time_metrics(true, read), "clocks": len(true)}
 
 
-def _read(
-    folder: Path, readings: Path, models: list[Path], turns: int | None, rings: int | None
-) -> None:
+def _read(folder: Path, readings: Path, models: list[Path], views: list[str]) -> None:
     """Run ``tunekit clocks read`` on one set, keeping what it printed next to the readings."""
     command = [sys.executable, "-m", "tunekit", "clocks", "read", str(folder / "images.npy")]
     command += ["--labels", str(folder / "labels.npy"), "--out", str(readings)]
     command += [arg for model in models for arg in ("--model", str(model))]
-    command += ["--turns", str(turns)] if turns is not None else []
-    command += ["--centre-rings", str(rings)] if rings is not None else []
+    command += views
     wide = {**os.environ, "COLUMNS": "120"}  # the table's rows on one line each
     done = subprocess.run(command, capture_output=True, text=True, env=wide)
     (readings.parent / f"read-{folder.name}.txt").write_text(done.stdout + done.stderr)
@@ -137,13 +135,22 @@ def main() -> None:
     )
     parser.add_argument("--turns", type=int, default=None, help="default: clocks read's")
     parser.add_argument("--centre-rings", type=int, default=None, help="default: clocks read's")
+    parser.add_argument("--dial-scales", type=int, default=None, help="default: clocks read's")
     parser.add_argument("--reuse", action="store_true", help="keep readings already in OUT")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    results = {
-        folder.name: read_set(
-            folder, args.out, args.model, args.turns, args.centre_rings, args.reuse
+    views = [
+        arg
+        for flag, value in (
+            ("--turns", args.turns),
+            ("--centre-rings", args.centre_rings),
+            ("--dial-scales", args.dial_scales),
         )
+        if value is not None
+        for arg in (flag, str(value))
+    ]
+    results = {
+        folder.name: read_set(folder, args.out, args.model, views, args.reuse)
         for folder in args.sets
     }
     if args.against is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -37,14 +38,26 @@ def test_the_change_is_paired_by_clock_and_refused_for_other_clocks(script, tmp_
         script.change_from(tmp_path / "a", tmp_path / "c", "set")
 
 
+def test_the_other_readings_may_be_gzipped_as_reports_keep_them(script, tmp_path):
+    true = ["03:00", "06:30", "12:10", "09:45"] * 25
+    exact = [180.0, 390.0, 10.0, 585.0] * 25
+    _readings(tmp_path / "a", [m + 3 for m in exact], true)
+    _readings(tmp_path / "b", exact, true)
+    plain = tmp_path / "b" / "readings-set.csv"
+    with gzip.open(plain.with_suffix(".csv.gz"), "wt") as file:
+        file.write(plain.read_text())
+    plain.unlink()
+    assert script.change_from(tmp_path / "a", tmp_path / "b", "set")["delta_mean"] == pytest.approx(3.0)
+
+
 def test_reuse_keeps_the_readings_and_reads_only_the_missing(script, tmp_path, monkeypatch):
     true = ["03:00", "06:30"] * 5
     _readings(tmp_path / "out", [180.0, 391.0] * 5, true)  # readings-set.csv, 0.5 min off
     read = []
     monkeypatch.setattr(script, "_read", lambda folder, readings, *rest: read.append(folder))
-    metrics = script.read_set(tmp_path / "set", tmp_path / "out", [], None, None, reuse=True)
+    metrics = script.read_set(tmp_path / "set", tmp_path / "out", [], [], reuse=True)
     assert read == [] and metrics["clocks"] == 10
     assert metrics["time_error"] == pytest.approx(0.5)
     with pytest.raises(FileNotFoundError):  # a set without readings is read (the stub writes none)
-        script.read_set(tmp_path / "other", tmp_path / "out", [], None, None, reuse=True)
+        script.read_set(tmp_path / "other", tmp_path / "out", [], [], reuse=True)
     assert read == [tmp_path / "other"]
