@@ -47,7 +47,8 @@ def test_the_other_readings_may_be_gzipped_as_reports_keep_them(script, tmp_path
     with gzip.open(plain.with_suffix(".csv.gz"), "wt") as file:
         file.write(plain.read_text())
     plain.unlink()
-    assert script.change_from(tmp_path / "a", tmp_path / "b", "set")["delta_mean"] == pytest.approx(3.0)
+    change = script.change_from(tmp_path / "a", tmp_path / "b", "set")
+    assert change["delta_mean"] == pytest.approx(3.0)
 
 
 def test_reuse_keeps_the_readings_and_reads_only_the_missing(script, tmp_path, monkeypatch):
