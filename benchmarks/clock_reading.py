@@ -1,12 +1,12 @@
 """How fast a clock reader reads: clocks per second, end to end, as ``tunekit clocks read``.
 
 Run with ``python benchmarks/clock_reading.py MODEL.keras [--n 1800] [--size 150]
-[--style full] [--repeat 3] [--turns N] [--centre-rings R]``. It writes ``--n`` generated
-clocks in the course's format (``images.npy`` and ``labels.npy``, ``--size`` pixels) to a
-temporary folder, reads them
-with ``read_clocks`` ``--repeat`` times, and prints the best time: loading the model,
-resizing the images to its input, predicting (a dial reader: at ``--turns`` quarter turns
-and ``--centre-rings`` rings of dial centres, by default as ``tunekit clocks read``) and
+[--style full] [--repeat 3] [--turns N] [--centre-rings R] [--dial-scales S]``. It writes
+``--n`` generated clocks in the course's format (``images.npy`` and ``labels.npy``,
+``--size`` pixels) to a temporary folder, reads them with ``read_clocks`` ``--repeat``
+times, and prints the best time: loading the model, resizing the images to its input,
+predicting (a dial reader: at ``--turns`` quarter turns, ``--centre-rings`` rings of dial
+centres and ``--dial-scales`` sizes of the dial, by default as ``tunekit clocks read``) and
 decoding, i.e. what a user waits for.
 Its last line is ``clocks per second X`` and the error summary of the last reading.
 """
@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--turns", type=int, default=None, help="default: clocks read's")
     parser.add_argument("--centre-rings", type=int, default=None, help="default: clocks read's")
+    parser.add_argument("--dial-scales", type=int, default=None, help="default: clocks read's")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         images, labels = generate_clocks(
@@ -49,6 +50,7 @@ def main() -> None:
                 Path(folder) / "labels.npy",
                 args.turns,
                 args.centre_rings,
+                args.dial_scales,
             )
             times.append(time.perf_counter() - start)
     best = min(times)
@@ -56,6 +58,7 @@ def main() -> None:
     print(
         f"{args.n} {args.style} clocks at {args.size} px, model input {readings.input_size}, "
         f"views {readings.turns} quarter turns x {1 + 8 * readings.centre_rings} dial centres"
+        f" x {readings.dial_scales} dial sizes"
     )
     print(f"seconds per reading: {', '.join(f'{t:.2f}' for t in times)}")
     print(
