@@ -34,9 +34,9 @@ DIAL_SCALES = (1.0, 0.85)
 """Sizes of the unrolled dial, as shares of the one the finder gives, that a reader read at
 ``n`` scales reads: the first ``n``. Chosen for the ``dial_vote`` reader on 900 ``varied``,
 900 ``broad`` and 900 ``assorted`` validation clocks of another data seed than any set
-reported, among 0.7-1.1 alone and in twos, threes and fours: each smaller dial alone read
+reported, among 0.7-1.1 alone and in twos, threes and fours: 0.9 or 0.85 alone read
 ``assorted`` (short hands) better and the others worse; 1 and 0.85 together read all three
-better than 1 alone (benchmarks/README.md)."""
+better than 1 alone (reports/README.md, "Two sizes of the dial")."""
 
 _POINTS_PER_RING = 8
 _BATCH = 256
