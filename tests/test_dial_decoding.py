@@ -12,9 +12,10 @@ from tunekit.data.clock_geometry import dial_geometry
 from tunekit.data.clocks import FULL, generate_clocks
 from tunekit.errors import InvalidConfigError
 from tunekit.hypermodels.clock import decode, reading_turns
-from tunekit.hypermodels.clock_dial import encode_dial, soft_angles
+from tunekit.hypermodels.clock_dial import VOTE_BLUR, encode_dial, soft_angles
 from tunekit.hypermodels.dial_decoding import (
     ANGLES,
+    BLUR,
     DETECTORS,
     blurred,
     most_likely_times,
@@ -37,6 +38,23 @@ def test_every_time_at_any_turn_reads_back_to_the_minute():
     twelve = np.random.default_rng(0).uniform(0, 2 * math.pi, 720)
     angles = _clock_angles(minutes, twelve)
     np.testing.assert_array_equal(most_likely_times(**angles), minutes)
+
+
+def test_every_time_reads_back_at_the_vote_readers_sharper_blur_too():
+    minutes = np.arange(720, dtype=float)
+    twelve = np.random.default_rng(1).uniform(0, 2 * math.pi, 720)
+    angles = _clock_angles(minutes, twelve)
+    np.testing.assert_array_equal(decode("dial_vote", angles), minutes)
+
+
+def test_a_vote_reader_is_decoded_at_its_own_blur():
+    rng = np.random.default_rng(4)
+    output = {name: rng.dirichlet(np.full(ANGLES, 0.3), size=300) for name in DETECTORS}
+    vote = decode("dial_vote", output)
+    np.testing.assert_array_equal(vote, most_likely_times(**output, blur=VOTE_BLUR))
+    np.testing.assert_array_equal(decode("dial_fine", output), most_likely_times(**output))
+    assert VOTE_BLUR != BLUR
+    assert (vote != decode("dial_fine", output)).any()  # the blur changes noisy readings
 
 
 def test_generated_clocks_targets_decode_to_their_labels():

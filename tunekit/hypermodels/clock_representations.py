@@ -24,6 +24,7 @@ from tunekit.clocktime import DIAL, labels_to_minutes
 from tunekit.errors import UnknownNameError
 from tunekit.hypermodels.clock_dial import (
     decode_dial,
+    decode_dial_vote,
     dial_model,
     encode_dial,
     encode_dial_vote,
@@ -338,7 +339,7 @@ _REGISTERED = (
         "beyond the seed: dial_fine, each angle also told its sector of the dial and voting "
         "for the 12",
         encode_dial_vote,
-        decode_dial,
+        decode_dial_vote,
         model=vote_dial_model,
         needs_geometry=True,
         read_turned=read_turned,

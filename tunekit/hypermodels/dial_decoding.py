@@ -78,18 +78,21 @@ def _at(log_p: np.ndarray, bins: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     return log_p[:, lower] * (1 - weight) + log_p[:, (lower + 1) % ANGLES] * weight
 
 
-def most_likely_times(twelve: Any, hour: Any, minute: Any) -> np.ndarray:
+def most_likely_times(
+    twelve: Any, hour: Any, minute: Any, blur: Mapping[str, float] = BLUR
+) -> np.ndarray:
     """The whole dial minute of each clock that its three angle distributions favour most.
 
     Args:
         twelve, hour, minute: ``(N, ANGLES)`` distributions over the dial's angles
             (clockwise from up) of the 12 and of each hand.
+        blur: Each distribution's Gaussian blur in angle bins (``BLUR``), by detector.
 
     Returns:
         ``(N,)`` float64 dial minutes in ``[0, DIAL)``, whole minutes.
     """
     logs = [
-        np.log(blurred(values, BLUR[name]) + _FLOOR).astype(np.float32)
+        np.log(blurred(values, blur[name]) + _FLOOR).astype(np.float32)
         for name, values in zip(DETECTORS, (twelve, hour, minute), strict=True)
     ]
     hour_bins = _hand_bins(ANGLES / DIAL)
