@@ -1,18 +1,20 @@
 """How a dial reader reads when its dial is unrolled at other sizes than its finder gives.
 
 Run with ``python benchmarks/dial_scales.py OUT DIR [DIR ...] [--model FILE.keras]
-[--centre-rings R] [--combos 1.0 1.0,0.85 ...]``. Each ``DIR`` holds course-format
-``images.npy`` and ``labels.npy`` (``tunekit clocks generate``). For each set and each
-scale, the script reads the reader's three angle distributions at ``R`` rings of dial
+[--centre-rings R] [--combos 1.0 1.0,0.85 ...] [--blur T,H,M ...]``. Each ``DIR`` holds
+course-format ``images.npy`` and ``labels.npy`` (``tunekit clocks generate``). For each set
+and each scale, the script reads the reader's three angle distributions at ``R`` rings of dial
 centres (default 2: 17 centres) with the dial's stretch multiplied by the scale
 (``dial_views.centred_predict``), and keeps them in ``OUT/NAME.npz`` (keys
 ``p{scale}_r{R}_{detector}``; a later run reuses what is there). Each combination of
 scales is then the average of its distributions, read as ``tunekit clocks read`` reads one
-reader's; ``OUT/dial-scales-ringsR.md`` and ``.json`` give its mean error and hour-right
-share on every set.
+reader's, with each ``--blur`` of the 12, hour and minute distributions in angle bins
+(default: ``dial_decoding.BLUR``); ``OUT/dial-scales-ringsR.md`` (``-blurs`` added with
+``--blur``) and ``.json`` give its mean error and hour-right share on every set.
 
-This is how ``dial_views.DIAL_SCALES`` was chosen: on validation clocks of a data seed no
-reported set uses, never on the sets a reader is reported on.
+This is how ``dial_views.DIAL_SCALES`` and ``clock_dial.VOTE_BLUR`` were chosen: on
+validation clocks of a data seed no reported set uses, never on the sets a reader is
+reported on.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 from tunekit.clock_reading import pretrained_reader, reader_info
 from tunekit.clocktime import labels_to_minutes, time_metrics
 from tunekit.data.image_files import load_images
-from tunekit.hypermodels.dial_decoding import DETECTORS, most_likely_times
+from tunekit.hypermodels.dial_decoding import BLUR, DETECTORS, most_likely_times
 from tunekit.hypermodels.dial_views import CENTRE_RINGS, centre_offsets, centred_predict
 from tunekit.modelfile import load_model_file
 from tunekit.predict import prepare_inputs
@@ -63,10 +65,16 @@ def cache_distributions(
         np.savez_compressed(cache, **arrays)
 
 
+def _blur(text: str) -> dict[str, float]:
+    """``"1,2,1"`` -> the blur of the 12, the hour and the minute distributions."""
+    return dict(zip(DETECTORS, _scales(text), strict=True))
+
+
 def combo_errors(
-    sets: list[Path], combos: list[str], rings: int, out: Path
+    sets: list[Path], combos: list[str], rings: int, out: Path, blurs: list[str] | None = None
 ) -> dict[str, dict[str, dict]]:
-    """``{combo: {set: metrics}}`` of each combination of cached scales."""
+    """``{row: {set: metrics}}`` of each combination of cached scales at each blur; a row is
+    the combination, with `` @ blur T,H,M`` where ``blurs`` are given."""
     results: dict[str, dict[str, dict]] = {}
     for folder in sets:
         true = labels_to_minutes(np.load(folder / "labels.npy"))
@@ -77,8 +85,11 @@ def combo_errors(
                 n: sum(arrays[_key(s, rings, n)].astype(np.float64) for s in scales) / len(scales)
                 for n in DETECTORS
             }
-            minutes = most_likely_times(mean["twelve"], mean["hour"], mean["minute"])
-            results.setdefault(combo, {})[folder.name] = time_metrics(true, minutes)
+            for blur in blurs or [None]:
+                spread = BLUR if blur is None else _blur(blur)
+                minutes = most_likely_times(mean["twelve"], mean["hour"], mean["minute"], spread)
+                row = combo if blur is None else f"{combo} @ blur {blur}"
+                results.setdefault(row, {})[folder.name] = time_metrics(true, minutes)
     return results
 
 
@@ -102,6 +113,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="a dial reader; default: the pretrained")
     parser.add_argument("--centre-rings", type=int, default=CENTRE_RINGS)
     parser.add_argument("--combos", nargs="+", default=list(_DEFAULT_COMBOS))
+    parser.add_argument("--blur", nargs="+", default=None, help="T,H,M bins; default: BLUR")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     scales = {s for combo in args.combos for s in _scales(combo)}
@@ -110,9 +122,9 @@ def main() -> None:
         with_model = Path(str(pretrained_reader()))
     rings = args.centre_rings
     cache_distributions(with_model, args.sets, scales, rings, args.out)
-    results = combo_errors(args.sets, args.combos, rings, args.out)
+    results = combo_errors(args.sets, args.combos, rings, args.out, args.blur)
     names = [folder.name for folder in args.sets]
-    stem = f"dial-scales-rings{rings}"
+    stem = f"dial-scales-rings{rings}" + ("-blurs" if args.blur else "")
     (args.out / f"{stem}.md").write_text(markdown(results, names))
     (args.out / f"{stem}.json").write_text(json.dumps(results, indent=1) + "\n")
     print(markdown(results, names), end="")
