@@ -100,11 +100,11 @@ def decode_dial(output: Any) -> np.ndarray:
 
 VOTE_BLUR = {"twelve": 1.0, "hour": 2.0, "minute": 1.0}
 """The blur, in angle bins, of a ``dial_vote`` reader's three distributions before they are
-combined: half of ``dial_decoding.BLUR``. Its detectors are sharper than the older
-readers'. Chosen on the 900 ``varied``, ``broad`` and ``assorted`` validation clocks that
-chose ``dial_views.DIAL_SCALES`` (read at its two sizes), among 1-3 bins for the 12 and the
-minute hand and 2-6 for the hour hand: every set read better than at ``BLUR``
-(reports/README.md, "Two sizes of the dial")."""
+combined: half of ``dial_decoding.BLUR``, which the older readers keep. Chosen on the 900
+``varied``, ``broad`` and ``assorted`` validation clocks that chose
+``dial_views.DIAL_SCALES`` (read at its two sizes), among 1-3 bins for the 12 and the
+minute hand and 2-6 for the hour hand: each style read better than at ``BLUR``
+(reports/README.md, "A sharper blur for ``dial_vote``")."""
 
 
 def decode_dial_vote(output: Any) -> np.ndarray:
