@@ -79,6 +79,8 @@ def test_the_names_the_checks_allow_are_names_keras_knows():
         ("clock", "backbone", "resnet", "seed, bn"),
         ("clock", "training_clocks", "never", "fixed, fresh, curriculum, turned"),
         ("clock", "batch_size", "-1", "at least 1"),
+        ("clock", "start", "warm", "or a clock reader's FILE.keras"),
+        ("clock", "start", "/nowhere/reader.keras", "/nowhere/reader.keras, which is not a file"),
     ],
 )
 def test_a_bad_reference_value_names_the_hp_and_what_it_may_be(family, hp, value, message):
@@ -211,11 +213,33 @@ def test_cli_refuses_bad_values_in_one_line_before_writing(tmp_path, tiny_data_d
         ("cnn", "stride", ["--set", "width_multiplier=0"], "width_multiplier must be in (0, 8]"),
         ("cnn", "stride", ["--set", "layers=XYZ"], "layers must look like"),
         ("clock", "backbone", ["--set", "learning_rate=-1"], "learning_rate must be in"),
+        ("clock", "backbone", ["--set", "start=gone.keras"], "gone.keras, which is not a file"),
     ],
 )
 def test_cli_refuses_bad_values_of_every_family(tmp_path, no_data, family, space, extra, message):
     args = ["study", family, "--space", space, "--dir", str(tmp_path / "runs"), *extra]
     _refused(runner.invoke(app, args), tmp_path, message)
+
+
+def test_a_model_file_to_start_from_is_recorded_absolute_from_cli_and_study_file(
+    tmp_path, monkeypatch
+):
+    from tunekit.cli._app import parse_sets
+    from tunekit.studyfile import load_study_file
+
+    (tmp_path / "studies").mkdir()
+    (tmp_path / "readers").mkdir()
+    (tmp_path / "readers" / "mine.keras").write_bytes(b"")
+    monkeypatch.chdir(tmp_path / "readers")
+    typed = dict(parse_sets(["start=mine.keras", "learning_rate=0.01"]))
+    assert typed == {"start": str(tmp_path / "readers" / "mine.keras"), "learning_rate": "0.01"}
+    study = tmp_path / "studies" / "tune.toml"
+    study.write_text(
+        'family = "clock"\nspaces = []\n[reference]\nstart = "../readers/mine.keras"\n'
+    )
+    monkeypatch.chdir(tmp_path)  # the study file's folder, not the working one, anchors it
+    spec = load_study_file(study).spec
+    assert dict(spec.reference_overrides)["start"] == str(tmp_path / "readers" / "mine.keras")
 
 
 def test_width_multiplier_zero_is_refused_not_ignored(tmp_path, no_data):

@@ -224,6 +224,39 @@ def test_start_pretrained_is_invalid_for_another_network_or_without_a_reader(
         family.build({**REFERENCE, "representation": representation, "start": "pretrained"}, shape)
 
 
+def test_start_from_a_readers_file_copies_its_weights(tmp_path):
+    from tunekit.hypermodels import DataShape, get_family
+    from tunekit.hypermodels.clock import REFERENCE
+
+    family, shape = get_family("clock"), DataShape((32, 32), 0)
+    values = {**REFERENCE, "representation": "dial"}
+    keras.utils.set_random_seed(1)
+    reader = family.build(values, shape)
+    reader.save(tmp_path / "mine.keras")
+    keras.utils.set_random_seed(2)
+    started = family.build({**values, "start": str(tmp_path / "mine.keras")}, shape)
+    for mine, theirs in zip(started.get_weights(), reader.get_weights(), strict=True):
+        assert np.array_equal(mine, theirs)
+
+
+def test_start_from_a_file_of_another_network_or_not_a_model_says_so(tmp_path):
+    from tunekit.errors import InvalidConfigError
+    from tunekit.hypermodels import DataShape, get_family
+    from tunekit.hypermodels.clock import REFERENCE
+
+    family = get_family("clock")
+    family.build({**REFERENCE, "representation": "dial"}, DataShape((32, 32), 0)).save(
+        tmp_path / "dial32.keras"
+    )
+    (tmp_path / "text.keras").write_text("not a model")
+    wider = {**REFERENCE, "representation": "dial", "start": str(tmp_path / "dial32.keras")}
+    with pytest.raises(InvalidConfigError, match="needs the network of that reader"):
+        family.build(wider, DataShape((48, 48), 0))
+    broken = {**REFERENCE, "representation": "dial", "start": str(tmp_path / "text.keras")}
+    with pytest.raises(InvalidConfigError, match="is not a Keras model file"):
+        family.build(broken, DataShape((32, 32), 0))
+
+
 @pytest.mark.parametrize("source", ["near", "ring"])
 def test_ring_scores_hear_the_whole_ring_and_turn_with_it(source):
     features = keras.Input((ANGLES, 3))

@@ -25,6 +25,7 @@ import tomllib
 from tunekit.config import StudySpec, check_study_name, check_whole
 from tunekit.errors import InvalidValueError, TunekitError
 from tunekit.hypermodels import get_family
+from tunekit.hypermodels._checks import model_file_value
 from tunekit.hypermodels.user import absolute_model_spec, is_model_spec
 
 KINDS = ("study", "permutation")
@@ -167,6 +168,8 @@ def load_study_file(path: Path) -> StudyFile:
     reference = raw.pop("reference", {})
     if not isinstance(reference, dict):
         _bad(path, "reference", reference, "a table")
+    # A model file to start from, FILE.keras: relative to the study file, as [data] file is.
+    reference = {key: model_file_value(value, path.parent) for key, value in reference.items()}
     space_values = _space_values(path, raw.pop("values", {}))
     hints = typing.get_type_hints(StudySpec)
     nested = {f.name for f in fields(StudySpec) if is_dataclass(hints[f.name])}

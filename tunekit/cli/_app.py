@@ -19,6 +19,7 @@ from tunekit.data.clocks import (  # numpy only, which the CLI loads anyway
     STYLE_PRESETS,
 )
 from tunekit.errors import FileAccessError, InvalidValueError, TunekitError
+from tunekit.hypermodels._checks import model_file_value
 from tunekit.native_logs import show_native_logs
 
 app = typer.Typer(
@@ -163,7 +164,7 @@ def parse_sets(pairs: list[str]) -> tuple[tuple[str, str], ...]:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise TunekitError(f"--set expects hp=value, got {pair!r} (e.g. --set widths=300-100).")
-        parsed.append((key.strip(), value.strip()))
+        parsed.append((key.strip(), model_file_value(value.strip(), Path.cwd())))
     return tuple(parsed)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 #: Keras optimisers usable by name, each with its default learning rate.
@@ -36,6 +37,37 @@ class Choice:
         if value in self.names:
             return None
         return f"must be one of {', '.join(self.names)}; got {value!r}"
+
+
+#: How a hyper-parameter's value names a model file (a clock reader to start from).
+MODEL_FILE_SUFFIX = ".keras"
+
+
+def model_file_value(value: Any, base: Path) -> Any:
+    """``value`` made an absolute path, relative to ``base``, if it names a ``.keras`` file;
+    any other value as it is. A study records it so, wherever it is resumed from."""
+    if isinstance(value, str) and value.endswith(MODEL_FILE_SUFFIX):
+        return str((base / Path(value).expanduser()).resolve())
+    return value
+
+
+@dataclass(frozen=True)
+class ChoiceOrFile:
+    """One of a fixed set of names, or the path of an existing file ending in ``suffix``."""
+
+    names: tuple[str, ...]
+    suffix: str
+    what: str
+
+    def problem(self, value: Any) -> str | None:
+        """Refuse a name not in ``names`` and a path that is not such a file."""
+        if value in self.names:
+            return None
+        if isinstance(value, str) and value.endswith(self.suffix):
+            if Path(value).is_file():
+                return None
+            return f"names {value}, which is not a file; give {self.what}"
+        return f"must be one of {', '.join(self.names)}, or {self.what}; got {value!r}"
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,21 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tunekit.clocktime import DIAL, labels_to_minutes, time_error, time_metrics
 from tunekit.errors import InvalidConfigError
-from tunekit.hypermodels._checks import Check, Choice, Real, Whole
+from tunekit.hypermodels._checks import (
+    MODEL_FILE_SUFFIX,
+    Check,
+    Choice,
+    ChoiceOrFile,
+    Real,
+    Whole,
+)
 from tunekit.hypermodels._family import DataShape, Family, Space
 from tunekit.hypermodels.clock_representations import REPRESENTATIONS_BY_NAME, get_representation
 from tunekit.hypermodels.dial_decoding import QUARTER_TURNS
@@ -36,7 +44,10 @@ LEARNING_RATE_DECAYS = ("none", "cosine")
 #: Where the weights start: at random, or at the reader shipped with tunekit, whose
 #: batch-normalisation layers either keep learning their statistics or keep the reader's
 #: (``pretrained_frozen_norm``: they run in inference mode, as Keras advises for fine-tuning).
+#: A ``start`` may also be a clock reader's ``.keras`` file (``START_FILE``), whose weights
+#: the model takes as it takes the shipped reader's.
 STARTS = ("scratch", "pretrained", "pretrained_frozen_norm")
+START_FILE = MODEL_FILE_SUFFIX
 #: Training images as drawn, or half of them blurred, each by its own amount, as an
 #: out-of-focus camera would (:mod:`tunekit.data.defocus`).
 TRAINING_BLURS = ("none", "defocus")
@@ -95,7 +106,8 @@ _SPACES = (
           f"random weights, or the reader shipped with tunekit (representation="
           f"{SHIPPED_REPRESENTATION}), "
           "which then learns the clocks at hand (pretrained_frozen_norm: its batch "
-          "normalisation keeps the reader's statistics)"),
+          "normalisation keeps the reader's statistics); or FILE.keras, a reader of the "
+          "same network exported by tunekit best --export"),
 )  # fmt: skip
 
 
@@ -107,7 +119,9 @@ CHECKS: dict[str, Check] = {
     "batch_size": Whole(1),
     "training_clocks": Choice(("fixed", "fresh", "curriculum", "turned")),
     "training_blur": Choice(TRAINING_BLURS),
-    "start": Choice(STARTS),
+    "start": ChoiceOrFile(
+        STARTS, START_FILE, "a clock reader's FILE.keras (tunekit best --export)"
+    ),
 }
 
 
@@ -293,37 +307,45 @@ def build_clock(values: Mapping[str, Any], shape: DataShape) -> Any:
     model = keras.Model(inputs, outputs)
     start = values.get("start", "scratch")
     if start != "scratch":
-        start_from_pretrained(model, frozen_norm=start == "pretrained_frozen_norm")
+        start_from_reader(model, start)
     model.compile(optimizer=keras.optimizers.Adam(values["learning_rate"]), loss=loss)
     return model
 
 
-def start_from_pretrained(model: Any, frozen_norm: bool = False) -> None:
-    """Give ``model`` the weights of the reader shipped with tunekit.
+def start_from_reader(model: Any, start: str) -> None:
+    """Give ``model`` the weights of the reader ``start`` names: the one shipped with
+    tunekit (``pretrained``, ``pretrained_frozen_norm``) or a ``.keras`` file.
 
-    With ``frozen_norm``, every batch-normalisation layer is made untrainable, which in
-    Keras 3 also runs it in inference mode: it keeps the reader's statistics and scales
-    instead of re-estimating them from the clocks at hand.
+    With ``pretrained_frozen_norm``, every batch-normalisation layer is made untrainable,
+    which in Keras 3 also runs it in inference mode: it keeps the reader's statistics and
+    scales instead of re-estimating them from the clocks at hand.
 
     Raises:
-        InvalidConfigError: ``model`` is not built as the shipped reader is (another
-            representation), or no reader is installed.
+        InvalidConfigError: ``model`` is not built as the reader is (another
+            representation or input size), or the reader is not installed or not a
+            Keras model file.
     """
     from tunekit.clock_reading import pretrained_reader_model
     from tunekit.errors import TunekitError
+    from tunekit.modelfile import load_model_file
 
+    from_file = start.endswith(START_FILE)
     try:
-        shipped = pretrained_reader_model()
+        reader = load_model_file(Path(start)) if from_file else pretrained_reader_model()
     except TunekitError as exc:
-        raise InvalidConfigError(f"start=pretrained: {exc}") from None
-    if [w.shape for w in model.weights] != [w.shape for w in shipped.weights]:
-        raise InvalidConfigError(
-            "start=pretrained needs the shipped reader's network "
-            f"(representation={SHIPPED_REPRESENTATION}); "
-            "this model's weights have other shapes."
+        raise InvalidConfigError(f"start={start}: {exc}") from None
+    if [w.shape for w in model.weights] != [w.shape for w in reader.weights]:
+        network = (
+            "the network of that reader"
+            if from_file
+            else f"the shipped reader's network (representation={SHIPPED_REPRESENTATION})"
         )
-    model.set_weights(shipped.get_weights())
-    if frozen_norm:
+        raise InvalidConfigError(
+            f"start={start} needs {network} and its image size; this model's weights have "
+            "other shapes."
+        )
+    model.set_weights(reader.get_weights())
+    if start == "pretrained_frozen_norm":
         import keras
 
         for layer in model.layers:
