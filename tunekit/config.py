@@ -105,7 +105,7 @@ class DataSpec:
             files' own size if smaller. Files larger than the size are area-averaged
             down to it.
         clock_style: Preset of synthetic clocks (``easy``, ``medium``, ``full``, ``course``,
-            ``varied``, ``wide``, ``broad``, ``assorted``; see
+            ``varied``, ``wide``, ``broad``, ``assorted``, ``lettered``; see
             ``tunekit.data.clocks.STYLE_PRESETS``).
         data_seed: Seed of the clock generator and of the clocks' train/test shuffle.
         file: The user's own data instead of ``dataset``: ``FILE.npz``, ``FILE.py:NAME``

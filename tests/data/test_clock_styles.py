@@ -13,6 +13,7 @@ from tunekit.clocktime import labels_to_minutes
 from tunekit.data._clock_designs import (
     BROAD_DESIGNS,
     FACE_DESIGNS,
+    LETTERED_DESIGNS,
     WIDE_DESIGNS,
     WIDE_FONTS,
     _ink_mask,
@@ -33,6 +34,8 @@ PINNED = {
     "varied": "e7b9094797c59205",
     "wide": "5bc8abfbe836009d",
     "broad": "3879de0d8d91a783",
+    "assorted": "bdd63f5b7dd399c2",
+    "lettered": "c15f83fa55351304",
 }
 
 
@@ -160,6 +163,56 @@ def test_broad_faces_reshape_the_numerals_of_every_kind_of_face() -> None:
     assert all(d.marker != "none" for d in added if d.numerals == "none")
     atlas = design_atlas(32, "broad").reshape(len(BROAD_DESIGNS), -1)
     assert len(np.unique(atlas, axis=0)) == len(BROAD_DESIGNS)
+
+
+def test_lettered_faces_add_roman_faces_in_strokes_to_the_broad_ones() -> None:
+    assert LETTERED_DESIGNS[: len(BROAD_DESIGNS)] == BROAD_DESIGNS
+    added = LETTERED_DESIGNS[len(BROAD_DESIGNS) :]
+    assert added and all(d.roman and d.letters is not None for d in added)
+    assert {d.numerals for d in added} == {"roman", "quarters"}
+    assert {d.radial for d in added} == {True, False}
+    serifs = [d.letters.serif for d in added if d.letters is not None]
+    assert min(serifs) == 0 and max(serifs) > 0.5
+    atlas = design_atlas(32, "lettered").reshape(len(LETTERED_DESIGNS), -1)
+    assert len(np.unique(atlas, axis=0)) == len(LETTERED_DESIGNS)
+
+
+def test_stroked_numerals_replace_the_font_and_follow_their_letterforms() -> None:
+    from tunekit.data._clock_letters import Letterforms
+
+    roman = replace(FACE_DESIGNS[0], numerals="roman", radial=False, hour_ticks="none",
+                    minute_ticks="none", marker="none")  # fmt: skip
+    thin = Letterforms(weight=0.06, width=0.6, gap=0.1, serif=0.0)
+    ink = {
+        name: _ink_mask(300, replace(roman, **change))
+        for name, change in {
+            "font": {}, "thin": {"letters": thin},
+            "heavy": {"letters": replace(thin, weight=0.18)},
+            "serifs": {"letters": replace(thin, serif=0.6)},
+            "other font": {"letters": thin, "font": WIDE_FONTS[1]},
+        }.items()
+    }  # fmt: skip
+    assert not np.array_equal(ink["font"], ink["thin"])
+    assert ink["heavy"].sum() > 1.5 * ink["thin"].sum()
+    assert ink["serifs"].sum() > ink["thin"].sum()
+    assert np.array_equal(ink["thin"], ink["other font"])  # strokes ignore the font
+    # Arabic numerals keep the font.
+    arabic = replace(roman, numerals="arabic")
+    assert np.array_equal(_ink_mask(300, arabic), _ink_mask(300, replace(arabic, letters=thin)))
+
+
+def test_strokes_draw_only_roman_letters() -> None:
+    from PIL import Image, ImageDraw
+
+    from tunekit.data._clock_letters import Letterforms, draw_stroked, text_width
+
+    forms = Letterforms(weight=0.1, width=0.6, gap=0.1, serif=0.5)
+    img = Image.new("L", (200, 100), 0)
+    draw_stroked(ImageDraw.Draw(img), "XII", (100, 50), 40, forms)
+    columns = np.flatnonzero(np.asarray(img).any(axis=0))
+    assert abs((columns[-1] - columns[0]) - text_width("XII", forms) * 40) < 4
+    with pytest.raises(ValueError, match="only I, V and X"):
+        draw_stroked(ImageDraw.Draw(img), "XL", (100, 50), 40, forms)
 
 
 @pytest.mark.parametrize("radial", [False, True])

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from tunekit import __version__
 from tunekit import console as show
-from tunekit.data._clock_designs import N_BROAD, N_DESIGNS, N_WIDE, WIDE_FONTS
+from tunekit.data._clock_designs import N_BROAD, N_DESIGNS, N_LETTERED, N_WIDE, WIDE_FONTS
 from tunekit.data.clocks import (  # numpy only, which the CLI loads anyway
     COURSE_VIEWPOINTS,
     STYLE_PRESETS,
@@ -61,6 +61,7 @@ STYLE_CLAUSES = {
     "wide": f"varied with {N_WIDE} more faces in {len(WIDE_FONTS)} fonts, numerals turned or not",
     "broad": f"wide with {N_BROAD} more faces, numerals stretched, slanted, thin or heavy",
     "assorted": "broad with hands of any length and width, stubby to thin lines",
+    "lettered": f"assorted with {N_LETTERED} more roman faces in strokes of no font",
     "course": f"full seen from {COURSE_VIEWPOINTS} fixed viewpoints, like the course's set",
 }
 CLOCK_STYLES_HELP = "; ".join(

@@ -8,8 +8,9 @@ Pillow's own font; :data:`WIDE_DESIGNS`, the ``wide`` one, adds 120 in seven fon
 and arabic numerals upright or turned, ``IV`` or ``IIII``; :data:`BROAD_DESIGNS`, the
 ``broad`` one, adds 600 whose numerals are also stretched, slanted, of any weight and set
 nearer or further from the rim, so that no font's letterforms are the only ones a reader
-knows. Each face is rendered once per image size into :func:`design_atlas`; the hands are
-drawn per image by :mod:`_clock_hands`.
+knows; :data:`LETTERED_DESIGNS`, the ``lettered`` one, adds 240 roman faces whose numerals
+are strokes of no font at all (:mod:`_clock_letters`). Each face is rendered once per image
+size into :func:`design_atlas`; the hands are drawn per image by :mod:`_clock_hands`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tunekit.data._clock_art import (
     wall_textures,
     wall_weight,
 )
+from tunekit.data._clock_letters import CAP_HEIGHT, Letterforms, draw_stroked, text_width
 
 if TYPE_CHECKING:
     import PIL.Image
@@ -44,6 +46,8 @@ N_WIDE = 120  # faces the wide catalogue adds to the classic ones
 _WIDE_SEED = 3011  # part of the data format, as _CATALOGUE_SEED is
 N_BROAD = 600  # faces the broad catalogue adds to the wide ones
 _BROAD_SEED = 1201  # part of the data format, as _CATALOGUE_SEED is
+N_LETTERED = 240  # roman faces in strokes that the lettered catalogue adds to the broad ones
+_LETTERED_SEED = 2712  # part of the data format, as _CATALOGUE_SEED is
 #: Fonts of the wide catalogue: "" is Pillow's own, the others ship with matplotlib. None is
 #: of the DejaVu family, which ``benchmarks/other_renderer.py`` draws with: the reader is
 #: measured on clocks in fonts it never saw.
@@ -85,6 +89,8 @@ class FaceDesign:
             height to the right (0: upright letterforms, negative leans left).
         stroke: Outline added to the numerals' strokes in clock radii; None: by ``bold``.
         gap: Extra distance of the numerals from the ticks, in clock radii.
+        letters: Roman numerals drawn as strokes in these letterforms instead of a font
+            (``font``, ``stroke`` and ``stretch`` then do not apply); None: in the font.
     """
 
     numerals: str
@@ -108,6 +114,7 @@ class FaceDesign:
     slant: float = 0.0
     stroke: float | None = None
     gap: float = 0.0
+    letters: Letterforms | None = None
 
     @property
     def roman(self) -> bool:
@@ -225,14 +232,50 @@ def _broad_catalogue() -> tuple[FaceDesign, ...]:
     return tuple(designs)
 
 
+def _lettered_catalogue() -> tuple[FaceDesign, ...]:
+    """The lettered designs: roman faces whose numerals are strokes (:mod:`_clock_letters`).
+
+    Five in six write all twelve hours, one in six the quarters only; two in five turn them
+    to the centre. Strokes are 0.05-0.2 of a letter's height, V and X 0.45-0.85 of it wide,
+    and half the faces put serifs on the stroke ends, up to an I as wide as a V.
+    """
+    rng = np.random.default_rng(_LETTERED_SEED)
+    designs = []
+    for k in range(N_LETTERED):
+        numerals = "quarters" if k % 6 == 5 else "roman"
+        tone = str(rng.choice(["light", "dark", "mid"], p=[0.55, 0.3, 0.15]))
+        design = _design(rng, numerals, tone)
+        letters = Letterforms(
+            weight=float(rng.uniform(0.05, 0.2)),
+            width=float(rng.uniform(0.45, 0.85)),
+            gap=float(rng.uniform(0.04, 0.22)),
+            serif=float(rng.uniform(0.3, 0.8) * (rng.random() < 0.5)),
+        )
+        designs.append(
+            replace(
+                design,
+                radial=bool(rng.random() < 0.4),
+                numeral_size=float(rng.uniform(0.11, 0.21)),
+                four=str(rng.choice(["IIII", "IV"])),
+                roman_quarters=True,
+                slant=float(rng.uniform(-0.25, 0.25) * (rng.random() < 0.3)),
+                gap=float(rng.uniform(0.0, 0.06)),
+                letters=letters,
+            )
+        )
+    return tuple(designs)
+
+
 FACE_DESIGNS = _catalogue()
 WIDE_DESIGNS = FACE_DESIGNS + _wide_catalogue()  # a reader of it still knows the classic faces
 BROAD_DESIGNS = WIDE_DESIGNS + _broad_catalogue()
+LETTERED_DESIGNS = BROAD_DESIGNS + _lettered_catalogue()
 #: The face catalogues by name: a style's ``faces``.
 FACE_CATALOGUES: dict[str, tuple[FaceDesign, ...]] = {
     "classic": FACE_DESIGNS,
     "wide": WIDE_DESIGNS,
     "broad": BROAD_DESIGNS,
+    "lettered": LETTERED_DESIGNS,
 }
 
 
@@ -300,22 +343,29 @@ def _numerals(img: PIL.Image.Image, d: FaceDesign, radius: float, ppu: float) ->
     font = _font(d.font, max(6, round(d.numeral_size * ppu)))
     stroke = round((0.003 + 0.009 * d.bold if d.stroke is None else d.stroke) * ppu)
     hours = (12, 3, 6, 9) if d.numerals == "quarters" else range(1, 13)
+    letters = d.letters if d.roman else None  # strokes draw roman numerals only
     reshaped = d.stretch != 1.0 or d.slant != 0.0
     draw = ImageDraw.Draw(img)
     for hour in hours:
         text = _numeral(d, hour)
         a = np.radians(30 * hour)
         x, y = ss / 2 + radius * ppu * np.sin(a), ss / 2 - radius * ppu * np.cos(a)
-        if not (d.radial or reshaped):
+        if not (d.radial or reshaped or letters):
             draw.text((x, y), text, fill=255, font=font, anchor="mm", stroke_width=stroke)
             continue
         # Draw upright on a patch, reshape it, turn it clockwise if radial, paste it centred.
         side = round(1.6 * d.numeral_size * ppu * max(1, len(text) / 2) * max(1, d.stretch))
         side += round(abs(d.slant) * d.numeral_size * ppu)
+        height = CAP_HEIGHT * d.numeral_size * ppu
+        if letters is not None:
+            side = max(side, round((text_width(text, letters) + 0.6) * height))
         patch = Image.new("L", (side, side), 0)
-        ImageDraw.Draw(patch).text(
-            (side / 2, side / 2), text, fill=255, font=font, anchor="mm", stroke_width=stroke
-        )
+        if letters is not None:
+            draw_stroked(ImageDraw.Draw(patch), text, (side / 2, side / 2), height, letters)
+        else:
+            ImageDraw.Draw(patch).text(
+                (side / 2, side / 2), text, fill=255, font=font, anchor="mm", stroke_width=stroke
+            )
         if reshaped:
             patch = _reshaped(patch, d.stretch, d.slant)
         if d.radial:

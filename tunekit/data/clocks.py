@@ -13,7 +13,8 @@ viewpoint each image has, so a study can hold viewpoints out. ``varied`` draws a
 catalogue of designs (:mod:`_clock_designs`) and hands of its own shape per image
 (:mod:`_clock_hands`); ``wide`` draws from a six times larger catalogue, and ``broad`` from
 one of 744 faces whose numerals take shapes no font has; ``assorted`` adds hands of any
-length and width to ``broad``. Every random choice is drawn up front in :mod:`_clock_plan`.
+length and width to ``broad``, and ``lettered`` adds to ``assorted`` 240 roman faces whose
+numerals are strokes of no font. Every random choice is drawn up front in :mod:`_clock_plan`.
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ class ClockStyle:
         faces: With ``designs``, the catalogue of faces: ``classic`` (24 faces in one font)
             or ``wide`` (those and 120 more in seven fonts, roman and arabic numerals
             upright or turned) or ``broad`` (those and 600 more whose numerals are stretched,
-            slanted and of any weight); see :data:`tunekit.data._clock_designs.FACE_CATALOGUES`.
+            slanted and of any weight) or ``lettered`` (those and 240 roman faces whose
+            numerals are strokes of no font); see
+            :data:`tunekit.data._clock_designs.FACE_CATALOGUES`.
         hands: With ``designs``, the sizes of the hands: ``classic`` (near one clock's
             proportions) or ``wide`` (short to long hour hands, thin lines to broad bars); see
             :data:`tunekit.data._clock_hands.HAND_RANGES`.
@@ -118,6 +121,8 @@ STYLE_PRESETS: dict[str, ClockStyle] = {
     "broad": replace(FULL, designs=True, faces="broad"),
     # Broad, with hands of any length and width: stubby hour hands, thin line hands.
     "assorted": replace(FULL, designs=True, faces="broad", hands="wide"),
+    # Assorted, with 240 more roman faces whose numerals are strokes of no font.
+    "lettered": replace(FULL, designs=True, faces="lettered", hands="wide"),
 }
 
 
