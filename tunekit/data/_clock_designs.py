@@ -356,21 +356,29 @@ def _numerals(img: PIL.Image.Image, d: FaceDesign, radius: float, ppu: float) ->
         # Draw upright on a patch, reshape it, turn it clockwise if radial, paste it centred.
         side = round(1.6 * d.numeral_size * ppu * max(1, len(text) / 2) * max(1, d.stretch))
         side += round(abs(d.slant) * d.numeral_size * ppu)
-        height = CAP_HEIGHT * d.numeral_size * ppu
-        if letters is not None:
-            side = max(side, round((text_width(text, letters) + 0.6) * height))
-        patch = Image.new("L", (side, side), 0)
-        if letters is not None:
-            draw_stroked(ImageDraw.Draw(patch), text, (side / 2, side / 2), height, letters)
-        else:
+        if letters is None:
+            patch = Image.new("L", (side, side), 0)
             ImageDraw.Draw(patch).text(
                 (side / 2, side / 2), text, fill=255, font=font, anchor="mm", stroke_width=stroke
             )
+        else:
+            patch = _stroked_patch(text, letters, CAP_HEIGHT * d.numeral_size * ppu, side)
         if reshaped:
             patch = _reshaped(patch, d.stretch, d.slant)
         if d.radial:
             patch = patch.rotate(-30 * hour, resample=Image.Resampling.BICUBIC, expand=True)
         img.paste(255, (round(x - patch.width / 2), round(y - patch.height / 2)), mask=patch)
+
+
+def _stroked_patch(text: str, letters: Letterforms, height: float, side: int) -> PIL.Image.Image:
+    """``text`` in strokes ``height`` pixels tall, centred on a square patch of at least
+    ``side`` pixels (wider where the numeral needs it)."""
+    from PIL import Image, ImageDraw
+
+    side = max(side, round((text_width(text, letters) + 0.6) * height))
+    patch = Image.new("L", (side, side), 0)
+    draw_stroked(ImageDraw.Draw(patch), text, (side / 2, side / 2), height, letters)
+    return patch
 
 
 def _reshaped(patch: PIL.Image.Image, stretch: float, slant: float) -> PIL.Image.Image:

@@ -44,10 +44,9 @@ LEARNING_RATE_DECAYS = ("none", "cosine")
 #: Where the weights start: at random, or at the reader shipped with tunekit, whose
 #: batch-normalisation layers either keep learning their statistics or keep the reader's
 #: (``pretrained_frozen_norm``: they run in inference mode, as Keras advises for fine-tuning).
-#: A ``start`` may also be a clock reader's ``.keras`` file (``START_FILE``), whose weights
-#: the model takes as it takes the shipped reader's.
+#: A ``start`` may also be a clock reader's ``.keras`` file, whose weights the model takes
+#: as it takes the shipped reader's.
 STARTS = ("scratch", "pretrained", "pretrained_frozen_norm")
-START_FILE = MODEL_FILE_SUFFIX
 #: Training images as drawn, or half of them blurred, each by its own amount, as an
 #: out-of-focus camera would (:mod:`tunekit.data.defocus`).
 TRAINING_BLURS = ("none", "defocus")
@@ -120,7 +119,7 @@ CHECKS: dict[str, Check] = {
     "training_clocks": Choice(("fixed", "fresh", "curriculum", "turned")),
     "training_blur": Choice(TRAINING_BLURS),
     "start": ChoiceOrFile(
-        STARTS, START_FILE, "a clock reader's FILE.keras (tunekit best --export)"
+        STARTS, MODEL_FILE_SUFFIX, "a clock reader's FILE.keras (tunekit best --export)"
     ),
 }
 
@@ -329,7 +328,7 @@ def start_from_reader(model: Any, start: str) -> None:
     from tunekit.errors import TunekitError
     from tunekit.modelfile import load_model_file
 
-    from_file = start.endswith(START_FILE)
+    from_file = start.endswith(MODEL_FILE_SUFFIX)
     try:
         reader = load_model_file(Path(start)) if from_file else pretrained_reader_model()
     except TunekitError as exc:
